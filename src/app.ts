@@ -1,0 +1,139 @@
+// The HTTP door: middleware every request passes, the versioned API, the contract and its docs.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { Scalar } from "@scalar/hono-api-reference";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { HTTPException } from "hono/http-exception";
+import { secureHeaders } from "hono/secure-headers";
+import pkg from "../package.json";
+import type { AppEnv } from "./env";
+import { requestIdFrom } from "./lib/ids";
+import { internalError, notFound, Problem, payloadTooLarge } from "./lib/problem";
+import { authenticate } from "./modules/auth/middleware";
+import { authRoutes } from "./modules/auth/routes";
+import { ensureFirstAdmin } from "./modules/auth/service";
+import { healthRoutes } from "./modules/health/routes";
+import { systemRoutes } from "./modules/system/routes";
+import { roomRoutes } from "./rooms/routes";
+
+const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** First-admin bootstrap runs once per isolate, off the request's critical path after the first. */
+let bootstrap: Promise<unknown> | undefined;
+
+export function createApp() {
+  const app = new OpenAPIHono<AppEnv>({ strict: true });
+
+  app.use("*", async (c, next) => {
+    const started = Date.now();
+    const requestId = requestIdFrom(c.req.header("x-request-id"));
+    c.set("requestId", requestId);
+    await next();
+    c.header("x-request-id", requestId);
+    const principal = c.get("principal");
+    console.log(
+      JSON.stringify({
+        level: c.res.status >= 500 ? "error" : "info",
+        msg: "request",
+        request_id: requestId,
+        method: c.req.method,
+        route: c.req.routePath,
+        path: new URL(c.req.url).pathname,
+        status: c.res.status,
+        duration_ms: Date.now() - started,
+        principal: principal ? `${principal.kind}:${principal.id}` : null,
+      }),
+    );
+  });
+
+  app.use(
+    "*",
+    cors({
+      origin: (origin, c) =>
+        (c.env.CORS_ORIGINS ?? "")
+          .split(",")
+          .map((o: string) => o.trim())
+          .includes(origin)
+          ? origin
+          : null,
+      allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id"],
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      exposeHeaders: ["x-request-id", "retry-after", "location"],
+      maxAge: 600,
+    }),
+  );
+  app.use("*", secureHeaders());
+
+  app.use("/api/*", async (c, next) => {
+    bootstrap ??= ensureFirstAdmin(c.env).catch((error) => {
+      bootstrap = undefined;
+      console.error(JSON.stringify({ level: "error", msg: "first admin bootstrap failed", error: String(error) }));
+    });
+    await bootstrap;
+    const limit = Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
+    return bodyLimit({
+      maxSize: limit,
+      onError: () => {
+        throw payloadTooLarge(limit);
+      },
+    })(c, next);
+  });
+  app.use("/api/*", authenticate);
+
+  const api = new OpenAPIHono<AppEnv>({ strict: true })
+    .route("/", healthRoutes)
+    .route("/", authRoutes)
+    .route("/", systemRoutes)
+    .route("/", roomRoutes);
+
+  app.route("/", healthRoutes);
+  app.route("/api/v1", api);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "An access token from /api/v1/auth/login, or an API key.",
+  });
+  app.doc31("/openapi.json", (c) => ({
+    openapi: "3.1.0",
+    info: {
+      title: "ROMS API",
+      version: pkg.version,
+      description:
+        "The back office of a small commerce business. Errors are RFC 9457 problem details (application/problem+json).",
+    },
+    servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
+    security: [{ bearer: [] }],
+  }));
+  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "ROMS API" }));
+  app.get("/", (c) => c.redirect("/docs"));
+
+  app.notFound((c) => notFound(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`).toResponse(c.get("requestId")));
+
+  app.onError((error, c) => {
+    const requestId = c.get("requestId");
+    if (error instanceof Problem) return error.toResponse(requestId);
+    if (error instanceof HTTPException && error.status < 500) {
+      return new Problem({
+        status: error.status,
+        slug: "http",
+        title: error.message || "Request failed",
+      }).toResponse(requestId);
+    }
+    console.error(
+      JSON.stringify({
+        level: "error",
+        msg: "unhandled error",
+        request_id: requestId,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      }),
+    );
+    return internalError().toResponse(requestId);
+  });
+
+  return app;
+}
+
+export const app = createApp();

@@ -1,0 +1,11 @@
+import { drizzle } from "drizzle-orm/d1";
+import * as auth from "./schema/auth";
+import * as system from "./schema/system";
+
+export const schema = { ...system, ...auth };
+
+export const getDb = (d1: D1Database) => drizzle(d1, { schema });
+export type Db = ReturnType<typeof getDb>;
+
+/** RFC 3339 UTC with milliseconds: the one time format stored and spoken. */
+export const isoNow = (): string => new Date().toISOString();

@@ -1,0 +1,47 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import worker from "../src/index";
+import { BASE, call } from "./helpers";
+
+describe("/health", () => {
+  it("reports ok with D1 migrated and R2 reachable", async () => {
+    const res = await call("/health");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.status).toBe("ok");
+    expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(body.components.database).toMatchObject({ status: "up", detail: expect.stringContaining("schema") });
+    expect(body.components.files.status).toBe("up");
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+  });
+
+  it("is also served under /api/v1", async () => {
+    expect((await call("/api/v1/health")).status).toBe(200);
+  });
+
+  it("answers 503 degraded when the database has no schema, without leaking the cause", async () => {
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`${BASE}/health`), { ...env, DB: env.UNMIGRATED_DB }, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.status).toBe("degraded");
+    expect(body.components.database.status).toBe("down");
+    expect(body.components.database.detail).toBe("database unreachable or not migrated");
+    expect(body.components.files.status).toBe("up");
+    expect(JSON.stringify(body)).not.toMatch(/no such table|SQLITE/i);
+  });
+
+  it("answers 503 when file storage fails", async () => {
+    const brokenFiles = {
+      head: () => Promise.reject(new Error("R2 down")),
+    } as unknown as R2Bucket;
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(new Request(`${BASE}/health`), { ...env, FILES: brokenFiles }, ctx);
+    expect(res.status).toBe(503);
+    const body = (await res.json()) as Record<string, any>;
+    expect(body.components.files.status).toBe("down");
+    expect(body.components.database.status).toBe("up");
+  });
+});

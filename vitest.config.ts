@@ -1,0 +1,33 @@
+// Worker tests run inside workerd (@cloudflare/vitest-plugin) with the bindings of wrangler.toml:
+// real D1 (migrations applied in test/setup.ts), R2, Durable Objects, rate limiters and Browser Rendering.
+import path from "node:path";
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            TEST_PAGES_URL: inject<string>("pagesUrl"),
+            ENVIRONMENT: "test",
+            JWT_SECRETS: "test-2:a-test-only-secret-that-is-long-enough-0002,test-1:a-test-only-secret-that-is-long-enough-0001",
+          },
+          // A database with no migrations: what /health must call degraded.
+          d1Databases: { DB: "roms-test", UNMIGRATED_DB: "roms-unmigrated" },
+        },
+      })),
+    ],
+    test: {
+      include: ["test/**/*.test.ts"],
+      globalSetup: ["./test/global-setup.ts"],
+      setupFiles: ["./test/setup.ts"],
+      testTimeout: 30_000,
+      hookTimeout: 60_000,
+    },
+  };
+});
