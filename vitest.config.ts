@@ -13,7 +13,7 @@ export default defineConfig(async () => {
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
-            TEST_PAGES_URL: inject<string>("pagesUrl"),
+            TEST_SERVER_URL: inject<string>("testServerUrl"),
             ENVIRONMENT: "test",
             JWT_SECRETS: "test-2:a-test-only-secret-that-is-long-enough-0002,test-1:a-test-only-secret-that-is-long-enough-0001",
           },

@@ -1,32 +1,57 @@
-// Runs in Node before the Worker tests: serves test/fixtures/pages on loopback, standing in for the
-// portals and stores that scrape jobs visit, and hands its address to the tests as TEST_PAGES_URL.
+// Runs in Node before the Worker tests and starts one loopback server, TEST_SERVER_URL, that gives the
+// tests (which run inside workerd) what only Node has:
+//   GET  /pages/<name>      fixture pages (test/fixtures/pages), standing in for the portals scrapes visit;
+//   POST /validate-openapi  an independent OpenAPI validator (@apidevtools/swagger-parser) run on the body.
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import SwaggerParser from "@apidevtools/swagger-parser";
 import type { TestProject } from "vitest/node";
 
 const PAGES = path.join(import.meta.dirname, "fixtures", "pages");
 
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 export default async function setup(project: TestProject) {
   const server = createServer(async (req, res) => {
-    const name = path.basename(new URL(req.url ?? "/", "http://x").pathname) || "index.html";
-    try {
-      const body = await readFile(path.join(PAGES, name));
-      res.writeHead(200, { "content-type": name.endsWith(".html") ? "text/html; charset=utf-8" : "text/plain" });
-      res.end(body);
-    } catch {
-      res.writeHead(404).end("not found");
+    const url = new URL(req.url ?? "/", "http://loopback");
+    if (req.method === "POST" && url.pathname === "/validate-openapi") {
+      try {
+        await SwaggerParser.validate(JSON.parse(await readBody(req)));
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ valid: true }));
+      } catch (error) {
+        res
+          .writeHead(200, { "content-type": "application/json" })
+          .end(JSON.stringify({ valid: false, error: String(error) }));
+      }
+      return;
     }
+    if (url.pathname.startsWith("/pages/")) {
+      try {
+        const name = path.basename(url.pathname);
+        const body = await readFile(path.join(PAGES, name));
+        res.writeHead(200, { "content-type": name.endsWith(".html") ? "text/html; charset=utf-8" : "text/plain" });
+        res.end(body);
+      } catch {
+        res.writeHead(404).end("not found");
+      }
+      return;
+    }
+    res.writeHead(404).end("not found");
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
-  project.provide("pagesUrl", `http://127.0.0.1:${port}`);
+  project.provide("testServerUrl", `http://127.0.0.1:${port}`);
   return () => new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
-    pagesUrl: string;
+    testServerUrl: string;
   }
 }

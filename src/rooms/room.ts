@@ -24,6 +24,16 @@ export const HISTORY_ON_JOIN = 100;
 
 type ClientFrame = { type: "message"; body: string } | { type: "ping" };
 
+function parseFrame(data: string | ArrayBuffer): ClientFrame | undefined {
+  try {
+    const frame: unknown = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+    const isFrame = typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string";
+    return isFrame ? (frame as ClientFrame) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export class Room extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -55,11 +65,9 @@ export class Room extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const member = ws.deserializeAttachment() as Member;
-    let frame: ClientFrame;
-    try {
-      frame = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data)) as ClientFrame;
-    } catch {
-      ws.send(JSON.stringify({ type: "error", code: "bad-frame", detail: "Frames are JSON objects." }));
+    const frame = parseFrame(data);
+    if (!frame) {
+      ws.send(JSON.stringify({ type: "error", code: "bad-frame", detail: "Frames are JSON objects with a type." }));
       return;
     }
     if (frame.type === "message") {

@@ -1,0 +1,81 @@
+import { evictDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { bearer, call, problemOf, seedUser, tokenFor } from "./helpers";
+import { join } from "./ws";
+
+describe("order rooms", () => {
+  it("two members see each other's messages, and one who joins after eviction still gets the history", async () => {
+    const orderId = crypto.randomUUID();
+    const path = `/api/v1/orders/${orderId}/room`;
+    const alice = await seedUser("staff");
+    const bob = await seedUser("manager");
+    const carol = await seedUser("admin");
+
+    const a = await join(path, await tokenFor(alice));
+    expect((await a.next("welcome")).history).toEqual([]);
+    const b = await join(path, await tokenFor(bob));
+    const bWelcome = await b.next("welcome");
+    expect(bWelcome.present.map((m: { id: string }) => m.id).sort()).toEqual([alice.id, bob.id].sort());
+    expect((await a.next("presence")).member.id).toBe(bob.id);
+
+    a.send({ type: "message", body: "Parcel is packed" });
+    const atB = await b.next("message");
+    expect(atB.message).toMatchObject({ body: "Parcel is packed", author: { id: alice.id } });
+    expect((await a.next("message")).message.id).toBe(atB.message.id);
+
+    b.send({ type: "message", body: "Thanks, shipping today" });
+    expect((await a.next("message")).message.body).toBe("Thanks, shipping today");
+    await b.next("message");
+
+    // Tear the object down; its sockets hibernate and its memory is gone.
+    await evictDurableObject(env.ORDER_ROOM.getByName(orderId));
+
+    const c = await join(path, await tokenFor(carol));
+    const history = (await c.next("welcome")).history as { body: string; author: { id: string } }[];
+    expect(history.map((m) => [m.author.id, m.body])).toEqual([
+      [alice.id, "Parcel is packed"],
+      [bob.id, "Thanks, shipping today"],
+    ]);
+
+    // The hibernated sockets still work after eviction.
+    a.send({ type: "message", body: "After the restart" });
+    expect((await c.next("message")).message.body).toBe("After the restart");
+    for (const client of [a, b, c]) client.close();
+  });
+
+  it("refuses an empty or oversized message with an error frame and stores nothing", async () => {
+    const path = `/api/v1/orders/${crypto.randomUUID()}/room`;
+    const a = await join(path, await tokenFor(await seedUser("staff")));
+    await a.next("welcome");
+    a.send({ type: "message", body: "" });
+    expect((await a.next("error")).code).toBe("bad-message");
+    a.send({ type: "message", body: "x".repeat(4001) });
+    expect((await a.next("error")).detail).toMatch(/4000/);
+    a.ws.send("not json at all");
+    expect((await a.next("error")).code).toBe("bad-frame");
+    a.send("a JSON string, not an object");
+    expect((await a.next("error")).code).toBe("bad-frame");
+    const again = await join(path, await tokenFor(await seedUser("staff")));
+    expect((await again.next("welcome")).history).toEqual([]);
+    a.close();
+    again.close();
+  });
+
+  it("refuses a join without a valid token at the door", async () => {
+    const path = `/api/v1/orders/${crypto.randomUUID()}/room`;
+    const anonymous = await call(path, { headers: { upgrade: "websocket" } });
+    expect(anonymous.status).toBe(401);
+    await problemOf(anonymous);
+    const forged = await call(`${path}?access_token=eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.`, {
+      headers: { upgrade: "websocket" },
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it("answers 400 to a plain GET on the room", async () => {
+    const token = await tokenFor(await seedUser("staff"));
+    const res = await call(`/api/v1/orders/${crypto.randomUUID()}/room`, { headers: bearer(token) });
+    expect(res.status).toBe(400);
+  });
+});
