@@ -15,7 +15,8 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             TEST_SERVER_URL: inject<string>("testServerUrl"),
             ENVIRONMENT: "test",
-            JWT_SECRETS: "test-2:a-test-only-secret-that-is-long-enough-0002,test-1:a-test-only-secret-that-is-long-enough-0001",
+            JWT_SECRETS:
+              "test-2:a-test-only-secret-that-is-long-enough-0002,test-1:a-test-only-secret-that-is-long-enough-0001",
           },
           // A database with no migrations: what /health must call degraded.
           d1Databases: { DB: "roms-test", UNMIGRATED_DB: "roms-unmigrated" },
@@ -26,6 +27,7 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       globalSetup: ["./test/global-setup.ts"],
       setupFiles: ["./test/setup.ts"],
+      silent: "passed-only" as const,
       testTimeout: 30_000,
       hookTimeout: 60_000,
     },

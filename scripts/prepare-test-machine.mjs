@@ -17,7 +17,9 @@ const missing = Object.entries(APT_PACKAGES)
   .map(([pkg]) => pkg);
 if (missing.length > 0) {
   if (process.getuid?.() !== 0) {
-    console.error(`Missing Debian packages: ${missing.join(" ")}. Run: sudo apt-get install -y ${missing.join(" ")}`);
+    console.error(
+      `Missing Debian packages: ${missing.join(" ")}. Run: sudo apt-get install -y ${missing.join(" ")}`,
+    );
     process.exit(1);
   }
   console.log(`Installing ${missing.join(", ")} ...`);

@@ -67,7 +67,9 @@ export function createApp() {
   app.use("/api/*", async (c, next) => {
     bootstrap ??= ensureFirstAdmin(c.env).catch((error) => {
       bootstrap = undefined;
-      console.error(JSON.stringify({ level: "error", msg: "first admin bootstrap failed", error: String(error) }));
+      console.error(
+        JSON.stringify({ level: "error", msg: "first admin bootstrap failed", error: String(error) }),
+      );
     });
     await bootstrap;
     const limit = Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
@@ -109,7 +111,9 @@ export function createApp() {
   app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "ROMS API" }));
   app.get("/", (c) => c.redirect("/docs"));
 
-  app.notFound((c) => notFound(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`).toResponse(c.get("requestId")));
+  app.notFound((c) =>
+    notFound(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`).toResponse(c.get("requestId")),
+  );
 
   app.onError((error, c) => {
     const requestId = c.get("requestId");

@@ -1,9 +1,9 @@
+import type { Principal } from "./modules/auth/principal";
 import type { InventoryRoom } from "./rooms/inventory-room";
 import type { OrderRoom } from "./rooms/order-room";
-import type { Principal } from "./modules/auth/principal";
 
 /** The Worker's bindings (wrangler.toml) and secrets (.dev.vars / `wrangler secret put`). */
-export interface Env {
+export interface Bindings {
   DB: D1Database;
   FILES: R2Bucket;
   ORDER_ROOM: DurableObjectNamespace<OrderRoom>;
@@ -25,6 +25,8 @@ export interface Env {
   ADMIN_PASSWORD?: string;
 }
 
+export type Env = Bindings;
+
 /** What Hono's context carries for every request. */
 export interface AppEnv {
   Bindings: Env;
@@ -32,4 +34,15 @@ export interface AppEnv {
     requestId: string;
     principal: Principal | undefined;
   };
+}
+
+declare global {
+  namespace Cloudflare {
+    // `env` from "cloudflare:workers" and `ctx.exports` carry the project's types.
+    interface Env extends Bindings {}
+    interface GlobalProps {
+      mainModule: typeof import("./index");
+      durableNamespaces: "OrderRoom" | "InventoryRoom";
+    }
+  }
 }

@@ -42,7 +42,9 @@ describe("the scheduled door", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const res = await call(`/api/v1/cron-runs?limit=2${cursor ? `&cursor=${cursor}` : ""}`, { headers: bearer(token) });
+      const res = await call(`/api/v1/cron-runs?limit=2${cursor ? `&cursor=${cursor}` : ""}`, {
+        headers: bearer(token),
+      });
       const page = (await res.json()) as { items: { id: string }[]; next_cursor: string | null };
       seen.push(...page.items.map((r) => r.id));
       cursor = page.next_cursor;

@@ -2,8 +2,8 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import worker from "../src/index";
-import { bearer, call, seedUser, tokenFor } from "./helpers";
 import confirmation from "./fixtures/mail/order-confirmation.eml?raw";
+import { bearer, call, seedUser, tokenFor } from "./helpers";
 
 /** A message as Email Routing hands it to the Worker's `email` entry point. */
 function inbound(raw: Uint8Array, from = "orders@retailer.test", to = "purchases@roms.test") {
@@ -73,7 +73,9 @@ describe("the email door", () => {
   it("keeps a message it cannot read, marked failed, rather than losing it", async () => {
     const raw = new Uint8Array([0xff, 0xfe, 0x00, 0x01, 0x02]);
     await deliver(raw);
-    const row = await env.DB.prepare("SELECT status, r2_key, size FROM inbound_messages WHERE size = 5").first<{
+    const row = await env.DB.prepare(
+      "SELECT status, r2_key, size FROM inbound_messages WHERE size = 5",
+    ).first<{
       status: string;
       r2_key: string;
     }>();

@@ -35,7 +35,9 @@ export default async function setup(project: TestProject) {
       try {
         const name = path.basename(url.pathname);
         const body = await readFile(path.join(PAGES, name));
-        res.writeHead(200, { "content-type": name.endsWith(".html") ? "text/html; charset=utf-8" : "text/plain" });
+        res.writeHead(200, {
+          "content-type": name.endsWith(".html") ? "text/html; charset=utf-8" : "text/plain",
+        });
         res.end(body);
       } catch {
         res.writeHead(404).end("not found");

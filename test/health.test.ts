@@ -11,7 +11,10 @@ describe("/health", () => {
     const body = (await res.json()) as Record<string, any>;
     expect(body.status).toBe("ok");
     expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
-    expect(body.components.database).toMatchObject({ status: "up", detail: expect.stringContaining("schema") });
+    expect(body.components.database).toMatchObject({
+      status: "up",
+      detail: expect.stringContaining("schema"),
+    });
     expect(body.components.files.status).toBe("up");
     expect(res.headers.get("x-request-id")).toBeTruthy();
   });

@@ -10,7 +10,11 @@ export const call = (path: string, init?: RequestInit): Promise<Response> =>
   exports.default.fetch(new Request(`${BASE}${path}`, init));
 
 export const postJson = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  call(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  call(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
 
 export interface SeededUser {
   id: string;
@@ -21,7 +25,10 @@ export interface SeededUser {
 
 let seq = 0;
 /** Inserts a user directly (the admin API comes with the identity module). */
-export async function seedUser(role: Role, overrides: { customerId?: string; status?: string } = {}): Promise<SeededUser> {
+export async function seedUser(
+  role: Role,
+  overrides: { customerId?: string; status?: string } = {},
+): Promise<SeededUser> {
   const user = {
     id: newId(),
     email: `${role}-${++seq}-${crypto.randomUUID().slice(0, 8)}@roms.test`,

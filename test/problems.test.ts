@@ -29,7 +29,9 @@ describe("errors are application/problem+json", () => {
   it("400 names every bad field of a body, and unknown fields are refused", async () => {
     const res = await postJson("/api/v1/auth/login", { email: "not-an-email", extra: 1 });
     expect(res.status).toBe(400);
-    const paths = ((await problemOf(res)).errors as { in: string; path: string }[]).map((e) => `${e.in}:${e.path}`);
+    const paths = ((await problemOf(res)).errors as { in: string; path: string }[]).map(
+      (e) => `${e.in}:${e.path}`,
+    );
     expect(paths).toEqual(expect.arrayContaining(["body:email", "body:password", "body:"]));
   });
 

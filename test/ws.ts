@@ -10,7 +10,9 @@ export interface Client {
 }
 
 export async function join(path: string, token: string): Promise<Client> {
-  const res = await call(`${path}?access_token=${encodeURIComponent(token)}`, { headers: { upgrade: "websocket" } });
+  const res = await call(`${path}?access_token=${encodeURIComponent(token)}`, {
+    headers: { upgrade: "websocket" },
+  });
   if (res.status !== 101 || !res.webSocket) throw new Error(`join failed: ${res.status} ${await res.text()}`);
   const ws = res.webSocket;
   const frames: Record<string, any>[] = [];
@@ -28,7 +30,10 @@ export async function join(path: string, token: string): Promise<Client> {
       const queued = frames.findIndex((f) => f.type === type);
       if (queued >= 0) return Promise.resolve(frames.splice(queued, 1)[0] as Record<string, any>);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no "${type}" frame within ${timeoutMs} ms`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no "${type}" frame within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
         waiters.push({
           type,
           resolve: (f) => {

@@ -17,7 +17,8 @@ export type StoredEmail =
   | { outcome: "stored"; id: string; r2Key: string; status: "parsed" | "failed" }
   | { outcome: "duplicate"; id: string; r2Key: string };
 
-const hex = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+const hex = (buffer: ArrayBuffer) =>
+  [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** The R2 key is the content hash: a redelivery of the same bytes overwrites nothing new. */
 export const rawEmailKey = (sha256: string) => `mail/inbound/${sha256}.eml`;
@@ -52,7 +53,19 @@ export async function receiveEmail(message: InboundEmail, env: Env): Promise<Sto
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT DO NOTHING RETURNING id`,
   )
-    .bind(id, receivedAt, message.from, message.to, messageId, subject, sha256, r2Key, raw.byteLength, status, error)
+    .bind(
+      id,
+      receivedAt,
+      message.from,
+      message.to,
+      messageId,
+      subject,
+      sha256,
+      r2Key,
+      raw.byteLength,
+      status,
+      error,
+    )
     .first<{ id: string }>();
 
   if (inserted === null) {
@@ -61,7 +74,14 @@ export async function receiveEmail(message: InboundEmail, env: Env): Promise<Sto
     )
       .bind(sha256, messageId)
       .first<{ id: string; r2_key: string }>();
-    console.log(JSON.stringify({ level: "info", msg: "duplicate email ignored", id: existing?.id, message_id: messageId }));
+    console.log(
+      JSON.stringify({
+        level: "info",
+        msg: "duplicate email ignored",
+        id: existing?.id,
+        message_id: messageId,
+      }),
+    );
     return { outcome: "duplicate", id: existing?.id ?? id, r2Key: existing?.r2_key ?? r2Key };
   }
   console.log(JSON.stringify({ level: "info", msg: "email stored", id, status, size: raw.byteLength }));
@@ -69,7 +89,11 @@ export async function receiveEmail(message: InboundEmail, env: Env): Promise<Sto
 }
 
 /** The Worker's `email` entry point. */
-export async function handleEmail(message: ForwardableEmailMessage, env: Env): Promise<void> {
+export async function handleEmail(
+  message: ForwardableEmailMessage,
+  env: Env,
+  _ctx: ExecutionContext,
+): Promise<void> {
   if (message.rawSize > MAX_EMAIL_BYTES) {
     message.setReject(`Message too large: ${message.rawSize} bytes, limit ${MAX_EMAIL_BYTES}`);
     return;

@@ -27,7 +27,8 @@ type ClientFrame = { type: "message"; body: string } | { type: "ping" };
 function parseFrame(data: string | ArrayBuffer): ClientFrame | undefined {
   try {
     const frame: unknown = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
-    const isFrame = typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string";
+    const isFrame =
+      typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string";
     return isFrame ? (frame as ClientFrame) : undefined;
   } catch {
     return undefined;
@@ -58,7 +59,9 @@ export class Room extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [member.id]);
     server.serializeAttachment(member);
-    server.send(JSON.stringify({ type: "welcome", you: member, history: this.history(), present: this.present() }));
+    server.send(
+      JSON.stringify({ type: "welcome", you: member, history: this.history(), present: this.present() }),
+    );
     this.broadcast({ type: "presence", event: "joined", member, present: this.present() }, server);
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -67,12 +70,15 @@ export class Room extends DurableObject<Env> {
     const member = ws.deserializeAttachment() as Member;
     const frame = parseFrame(data);
     if (!frame) {
-      ws.send(JSON.stringify({ type: "error", code: "bad-frame", detail: "Frames are JSON objects with a type." }));
+      ws.send(
+        JSON.stringify({ type: "error", code: "bad-frame", detail: "Frames are JSON objects with a type." }),
+      );
       return;
     }
     if (frame.type === "message") {
       const result = this.post(member, frame.body);
-      if ("error" in result) ws.send(JSON.stringify({ type: "error", code: "bad-message", detail: result.error }));
+      if ("error" in result)
+        ws.send(JSON.stringify({ type: "error", code: "bad-message", detail: result.error }));
       return;
     }
     ws.send(JSON.stringify({ type: "error", code: "unknown-type", detail: "Unknown frame type." }));
@@ -91,7 +97,8 @@ export class Room extends DurableObject<Env> {
   /** Persists a chat message and sends it to everyone in the room. Also reached by RPC from REST. */
   post(author: Member, body: unknown): RoomMessage | { error: string } {
     if (typeof body !== "string" || body.trim() === "") return { error: "A message needs a non-empty body." };
-    if (body.length > MAX_MESSAGE_CHARS) return { error: `A message holds at most ${MAX_MESSAGE_CHARS} characters.` };
+    if (body.length > MAX_MESSAGE_CHARS)
+      return { error: `A message holds at most ${MAX_MESSAGE_CHARS} characters.` };
     const message: RoomMessage = { id: newId(), author, body, at: new Date().toISOString() };
     this.ctx.storage.sql.exec(
       "INSERT INTO messages (id, author, body, at) VALUES (?, ?, ?, ?)",

@@ -49,4 +49,7 @@ function forward(c: Context<AppEnv>, stub: DurableObjectStub): Promise<Response>
 
 export const roomRoutes = createRouter()
   .openapi(orderRoom, (c) => forward(c, c.env.ORDER_ROOM.getByName(c.req.valid("param").id)) as never)
-  .openapi(inventoryRoom, (c) => forward(c, c.env.INVENTORY_ROOM.getByName(c.req.valid("param").id)) as never);
+  .openapi(
+    inventoryRoom,
+    (c) => forward(c, c.env.INVENTORY_ROOM.getByName(c.req.valid("param").id)) as never,
+  );

@@ -21,7 +21,9 @@ export const users = sqliteTable(
     allowedModules: text("allowed_modules", { mode: "json" }).$type<string[] | null>(),
     /** Versioned: "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>". */
     passwordHash: text("password_hash").notNull(),
-    status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "disabled"] })
+      .notNull()
+      .default("active"),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },

@@ -43,7 +43,12 @@ export const authRoutes = createRouter().openapi(loginRoute, async (c) => {
   const result = await login(c.env, clientIp, email, password);
   c.header("cache-control", "no-store");
   return c.json(
-    { access_token: result.accessToken, token_type: "Bearer" as const, expires_in: result.expiresIn, user: result.user },
+    {
+      access_token: result.accessToken,
+      token_type: "Bearer" as const,
+      expires_in: result.expiresIn,
+      user: result.user,
+    },
     200,
   );
 });

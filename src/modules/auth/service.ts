@@ -29,7 +29,12 @@ async function throttleLogin(env: Env, clientIp: string, email: string): Promise
   }
 }
 
-export async function login(env: Env, clientIp: string, emailInput: string, password: string): Promise<LoginResult> {
+export async function login(
+  env: Env,
+  clientIp: string,
+  emailInput: string,
+  password: string,
+): Promise<LoginResult> {
   const email = normalizeEmail(emailInput);
   await throttleLogin(env, clientIp, email);
   const user = await getDb(env.DB).query.users.findFirst({ where: eq(users.email, email) });

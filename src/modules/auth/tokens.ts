@@ -37,7 +37,10 @@ export interface AccessClaims {
   name: string;
 }
 
-export async function issueAccessToken(env: Env, claims: AccessClaims): Promise<{ token: string; expiresIn: number }> {
+export async function issueAccessToken(
+  env: Env,
+  claims: AccessClaims,
+): Promise<{ token: string; expiresIn: number }> {
   const [current] = signingKeys(env);
   if (!current) {
     // Never fall back to a built-in secret: anyone could forge tokens for a deployment that forgot its own.
@@ -70,7 +73,12 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Verifi
         if (!match) throw new errors.JWKSNoMatchingKey();
         return match.key;
       },
-      { issuer: ISSUER, audience: AUDIENCE, algorithms: ["HS256"], requiredClaims: ["sub", "exp", "iat", "jti"] },
+      {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ["HS256"],
+        requiredClaims: ["sub", "exp", "iat", "jti"],
+      },
     );
     return {
       sub: String(payload.sub),

@@ -22,7 +22,9 @@ async function probe(run: () => Promise<string | undefined>, failure: string): P
     return { status: "up", latency_ms: Date.now() - started, ...(detail !== undefined && { detail }) };
   } catch (error) {
     // The cause goes to the log, never to the public body.
-    console.error(JSON.stringify({ level: "error", msg: "health probe failed", failure, error: String(error) }));
+    console.error(
+      JSON.stringify({ level: "error", msg: "health probe failed", failure, error: String(error) }),
+    );
     return { status: "down", latency_ms: Date.now() - started, detail: failure };
   }
 }

@@ -46,6 +46,10 @@ export async function runCron(cron: string, scheduledTime: number, env: Env): Pr
 }
 
 /** The Worker's `scheduled` entry point. */
-export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
+export async function handleScheduled(
+  controller: ScheduledController,
+  env: Env,
+  _ctx: ExecutionContext,
+): Promise<void> {
   await runCron(controller.cron, controller.scheduledTime, env);
 }

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { requireRole } from "../auth/middleware";
 import { createRouter, json, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
+import { requireRole } from "../auth/middleware";
 import { getInboundMessage, listCronRuns, listInboundMessages } from "./service";
 
 const InboundMessage = z

@@ -35,7 +35,10 @@ export async function listCronRuns(env: Env, limit: number, cursor: string | und
     .from(cronRuns)
     .where(
       after
-        ? or(lt(cronRuns.startedAt, after[0]), and(eq(cronRuns.startedAt, after[0]), lt(cronRuns.id, after[1])))
+        ? or(
+            lt(cronRuns.startedAt, after[0]),
+            and(eq(cronRuns.startedAt, after[0]), lt(cronRuns.id, after[1])),
+          )
         : undefined,
     )
     .orderBy(desc(cronRuns.startedAt), desc(cronRuns.id))
