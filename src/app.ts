@@ -9,11 +9,14 @@ import pkg from "../package.json";
 import type { AppEnv } from "./env";
 import { requestIdFrom } from "./lib/ids";
 import { internalError, notFound, Problem, payloadTooLarge } from "./lib/problem";
+import { credentialRoutes } from "./modules/auth/credential-routes";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
-import { ensureFirstAdmin } from "./modules/auth/service";
+import { customerRoutes } from "./modules/customers/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { systemRoutes } from "./modules/system/routes";
+import { userRoutes } from "./modules/users/routes";
+import { ensureFirstAdmin } from "./modules/users/service";
 import { roomRoutes } from "./rooms/routes";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -85,6 +88,9 @@ export function createApp() {
   const api = new OpenAPIHono<AppEnv>({ strict: true })
     .route("/", healthRoutes)
     .route("/", authRoutes)
+    .route("/", userRoutes)
+    .route("/", credentialRoutes)
+    .route("/", customerRoutes)
     .route("/", systemRoutes)
     .route("/", roomRoutes);
 

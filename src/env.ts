@@ -18,6 +18,8 @@ export interface Bindings {
   CORS_ORIGINS: string;
   /** Largest accepted request body in bytes. */
   MAX_BODY_BYTES: string;
+  /** "true" lets anyone create a customer user at /auth/signup; off by default. */
+  ALLOW_CUSTOMER_SIGNUP?: string;
 
   /** Secrets. JWT_SECRETS is "kid:secret[,kid:secret...]"; the first signs, all verify. */
   JWT_SECRETS?: string;

@@ -1,8 +1,9 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as auth from "./schema/auth";
+import * as customers from "./schema/customers";
 import * as system from "./schema/system";
 
-export const schema = { ...system, ...auth };
+export const schema = { ...system, ...auth, ...customers };
 
 export const getDb = (d1: D1Database) => drizzle(d1, { schema });
 export type Db = ReturnType<typeof getDb>;

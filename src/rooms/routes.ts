@@ -3,12 +3,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { createRouter, problems } from "../lib/openapi";
-import { badRequest, unauthorized } from "../lib/problem";
-import { requireRole } from "../modules/auth/middleware";
+import { badRequest, forbidden, notFound } from "../lib/problem";
+import { principalOf, requirePermission } from "../modules/auth/middleware";
+import { customerScope } from "../modules/auth/principal";
 import { MEMBER_HEADER, type Member } from "./room";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
-const staff = ["admin", "manager", "staff"] as const;
 
 const upgradeResponses = {
   101: { description: "Switching to the room's WebSocket" },
@@ -20,7 +20,7 @@ const orderRoom = createRoute({
   path: "/orders/{id}/room",
   tags: ["rooms"],
   summary: "Join an order's live room (WebSocket; token as Bearer or ?access_token=)",
-  middleware: [requireRole(...staff)] as const,
+  middleware: [requirePermission("orders", "read")] as const,
   request: { params: IdParam },
   responses: upgradeResponses,
 });
@@ -30,7 +30,7 @@ const inventoryRoom = createRoute({
   path: "/inventory/locations/{id}/room",
   tags: ["rooms"],
   summary: "Join a stock location's live room (WebSocket)",
-  middleware: [requireRole(...staff)] as const,
+  middleware: [requirePermission("inventory", "read")] as const,
   request: { params: IdParam },
   responses: upgradeResponses,
 });
@@ -39,9 +39,11 @@ function forward(c: Context<AppEnv>, stub: DurableObjectStub): Promise<Response>
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     throw badRequest("This endpoint expects a WebSocket upgrade.");
   }
-  const principal = c.get("principal");
-  if (!principal) throw unauthorized();
-  const member: Member = { id: principal.id, name: principal.name, role: principal.role };
+  const principal = principalOf(c);
+  if (principal.kind !== "user") throw forbidden("Rooms are for signed-in people.");
+  // Customers join their own orders' rooms once orders exist; until then no room is theirs to see.
+  if (customerScope(principal) !== null) throw notFound("No such room.");
+  const member: Member = { id: principal.id, name: principal.name, role: principal.role ?? principal.kind };
   const headers = new Headers(c.req.raw.headers);
   headers.set(MEMBER_HEADER, JSON.stringify(member));
   return stub.fetch(new Request(c.req.url, { headers }));

@@ -1,6 +1,6 @@
 // Identity tables: who may sign in, and with what role.
 import { sql } from "drizzle-orm";
-import { sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -27,5 +27,79 @@ export const users = sqliteTable(
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },
-  (t) => [uniqueIndex("users_email_uq").on(t.email)],
+  (t) => [uniqueIndex("users_email_uq").on(t.email), index("users_created_idx").on(t.createdAt, t.id)],
+);
+
+/** A sign-in: one refresh-token family. Access tokens carry its id (`sid`); revoking it ends them all. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    /** Absolute end of the session, however often it is refreshed. */
+    expiresAt: text("expires_at").notNull(),
+    revokedAt: text("revoked_at"),
+    /** logout, reuse-detected, disabled, password-changed, password-reset */
+    revokedReason: text("revoked_reason"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("sessions_user_idx").on(t.userId)],
+);
+
+/** Refresh tokens are random and stored only as SHA-256 hashes; each is good for one use. */
+export const refreshTokens = sqliteTable(
+  "refresh_tokens",
+  {
+    id: text("id").primaryKey(),
+    sessionId: text("session_id").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    expiresAt: text("expires_at").notNull(),
+    usedAt: text("used_at"),
+    /** The token that replaced this one; set in the same statement that marks it used. */
+    replacedBy: text("replaced_by"),
+  },
+  (t) => [
+    uniqueIndex("refresh_tokens_hash_uq").on(t.tokenHash),
+    index("refresh_tokens_session_idx").on(t.sessionId),
+  ],
+);
+
+/** Integration keys (stores, scripts): shown once, stored hashed, scoped to permissions. */
+export const apiKeys = sqliteTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** The first characters of the key, to recognise it in a list. */
+    prefix: text("prefix").notNull(),
+    keyHash: text("key_hash").notNull(),
+    scopes: text("scopes", { mode: "json" }).$type<string[]>().notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    lastUsedAt: text("last_used_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_keys_hash_uq").on(t.keyHash), index("api_keys_created_idx").on(t.createdAt, t.id)],
+);
+
+/** On-site agents (card readers, scanners); a device token reaches only the device endpoints. */
+export const devices = sqliteTable(
+  "devices",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    location: text("location"),
+    prefix: text("prefix").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: text("created_at").notNull().default(now),
+    lastSeenAt: text("last_seen_at"),
+    revokedAt: text("revoked_at"),
+  },
+  (t) => [
+    uniqueIndex("devices_token_hash_uq").on(t.tokenHash),
+    index("devices_created_idx").on(t.createdAt, t.id),
+  ],
 );

@@ -1,9 +1,10 @@
-// The one auth guard: `authenticate` reads the caller; `requireUser()` and friends decide.
-import type { MiddlewareHandler } from "hono";
+// The one auth guard: `authenticate` establishes the caller; `requirePermission` and `requireDevice` decide.
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { forbidden, unauthorized } from "../../lib/problem";
+import type { Access, Module } from "./permissions";
 import type { Principal } from "./principal";
-import { verifyAccessToken } from "./tokens";
+import { recordUse, resolvePrincipal } from "./principals";
 
 /** Bearer token from the header, or `access_token` on a WebSocket upgrade (browsers cannot set headers). */
 export function bearerToken(request: Request): string | undefined {
@@ -21,29 +22,52 @@ export function bearerToken(request: Request): string | undefined {
 export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearerToken(c.req.raw);
   if (token !== undefined) {
-    const claims = await verifyAccessToken(c.env, token);
-    const principal: Principal = {
-      kind: "user",
-      id: claims.sub,
-      role: claims.role as Principal["role"],
-      customerId: claims.cid,
-      name: claims.name,
-    };
+    const principal = await resolvePrincipal(c.env, token);
     c.set("principal", principal);
+    if (principal.kind !== "user") {
+      c.executionCtx.waitUntil(recordUse(c.env, principal).catch(() => undefined));
+    }
   }
   await next();
 };
 
-export const requireUser = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+/** Any valid credential: user, API key or device. */
+export const requireAuthenticated = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   if (!c.get("principal")) throw unauthorized();
   await next();
 };
 
-export const requireRole =
-  (...roles: Principal["role"][]): MiddlewareHandler<AppEnv> =>
+/** Any signed-in user (not an API key or a device). */
+export const requireUser = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const principal = c.get("principal");
+  if (!principal) throw unauthorized();
+  if (principal.kind !== "user") throw forbidden("This endpoint is for signed-in users.");
+  await next();
+};
+
+/** A user or API key holding `module:access`. Devices never pass: they reach only device endpoints. */
+export const requirePermission =
+  (module: Module, access: Access): MiddlewareHandler<AppEnv> =>
   async (c, next) => {
     const principal = c.get("principal");
     if (!principal) throw unauthorized();
-    if (!roles.includes(principal.role)) throw forbidden();
+    if (principal.kind === "device" || !principal.permissions.includes(`${module}:${access}`)) {
+      throw forbidden(`This needs the ${module}:${access} permission.`);
+    }
     await next();
   };
+
+/** A registered on-site device, by its device token. */
+export const requireDevice = (): MiddlewareHandler<AppEnv> => async (c, next) => {
+  const principal = c.get("principal");
+  if (!principal) throw unauthorized();
+  if (principal.kind !== "device") throw forbidden("This endpoint is for registered devices.");
+  await next();
+};
+
+/** The caller of a route behind one of the guards above. */
+export function principalOf(c: Context<AppEnv>): Principal {
+  const principal = c.get("principal");
+  if (!principal) throw unauthorized();
+  return principal;
+}

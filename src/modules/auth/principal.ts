@@ -1,11 +1,36 @@
 import type { Role } from "../../db/schema/auth";
+import { notFound } from "../../lib/problem";
+import type { Permission } from "./permissions";
 
 /** Who is asking, as established by the auth middleware from a JWT, an API key or a device token. */
 export interface Principal {
   kind: "user" | "api_key" | "device";
   id: string;
-  role: Role | "integration" | "device";
+  name: string;
+  /** Users only. */
+  role: Role | null;
   /** For customer users: the only customer whose records they may reach. */
   customerId: string | null;
-  name: string;
+  permissions: readonly Permission[];
+  /** Users only: the session (refresh-token family) the access token belongs to. */
+  sessionId: string | null;
+}
+
+/**
+ * The customer a principal is confined to, or null when it may see every customer's records.
+ * A customer user without a linked customer is confined to nothing at all.
+ */
+export function customerScope(principal: Principal): string | null {
+  if (principal.kind === "user" && principal.role === "customer") return principal.customerId ?? "\u0000none";
+  return null;
+}
+
+/** Throws 404 (never 403) when a record belongs to a customer the principal may not see. */
+export function assertVisible(
+  principal: Principal,
+  recordCustomerId: string | null | undefined,
+  what = "resource",
+): void {
+  const scope = customerScope(principal);
+  if (scope !== null && recordCustomerId !== scope) throw notFound(`No such ${what}.`);
 }

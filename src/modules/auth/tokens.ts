@@ -1,5 +1,7 @@
-// Access tokens: short-lived HS256 JWTs. JWT_SECRETS holds "kid:secret" pairs; the first signs, all verify,
-// so a new secret can be put first and the old one dropped once its tokens have expired.
+// Access tokens are short-lived HS256 JWTs; refresh tokens, API keys and device tokens are opaque random
+// strings stored only as SHA-256 hashes (they carry 256 bits of entropy, so a slow hash buys nothing).
+// JWT_SECRETS holds "kid:secret" pairs; the first signs, all verify, so a new secret can be put first and
+// the old one dropped once its tokens have expired.
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
@@ -7,8 +9,11 @@ import { serviceUnavailable, unauthorized } from "../../lib/problem";
 
 export const ISSUER = "roms";
 export const AUDIENCE = "roms-api";
-/** Access tokens live 5 minutes: a disabled user's token stops working within that at most. */
+/** Access tokens live 5 minutes. */
 export const ACCESS_TOKEN_SECONDS = 5 * 60;
+/** A refresh token is good for one use within 14 days; a session ends 30 days after sign-in regardless. */
+export const REFRESH_TOKEN_SECONDS = 14 * 24 * 3600;
+export const SESSION_SECONDS = 30 * 24 * 3600;
 const MIN_SECRET_LENGTH = 32;
 
 interface SigningKey {
@@ -17,7 +22,7 @@ interface SigningKey {
 }
 
 export function signingKeys(env: Env): SigningKey[] {
-  const keys = (env.JWT_SECRETS ?? "")
+  return (env.JWT_SECRETS ?? "")
     .split(",")
     .map((pair) => pair.trim())
     .filter(Boolean)
@@ -27,14 +32,11 @@ export function signingKeys(env: Env): SigningKey[] {
     })
     .filter(({ kid, secret }) => kid.length > 0 && secret.length >= MIN_SECRET_LENGTH)
     .map(({ kid, secret }) => ({ kid, key: new TextEncoder().encode(secret) }));
-  return keys;
 }
 
 export interface AccessClaims {
   sub: string;
-  role: string;
-  cid: string | null;
-  name: string;
+  sid: string;
 }
 
 export async function issueAccessToken(
@@ -46,7 +48,7 @@ export async function issueAccessToken(
     // Never fall back to a built-in secret: anyone could forge tokens for a deployment that forgot its own.
     throw serviceUnavailable("Sign-in is not configured: set JWT_SECRETS (see .dev.vars.example).");
   }
-  const token = await new SignJWT({ role: claims.role, cid: claims.cid, name: claims.name })
+  const token = await new SignJWT({ sid: claims.sid })
     .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: current.kid })
     .setIssuer(ISSUER)
     .setAudience(AUDIENCE)
@@ -58,12 +60,7 @@ export async function issueAccessToken(
   return { token, expiresIn: ACCESS_TOKEN_SECONDS };
 }
 
-export interface VerifiedAccess extends AccessClaims {
-  jti: string;
-  exp: number;
-}
-
-export async function verifyAccessToken(env: Env, token: string): Promise<VerifiedAccess> {
+export async function verifyAccessToken(env: Env, token: string): Promise<AccessClaims> {
   const keys = signingKeys(env);
   try {
     const { payload } = await jwtVerify(
@@ -80,16 +77,35 @@ export async function verifyAccessToken(env: Env, token: string): Promise<Verifi
         requiredClaims: ["sub", "exp", "iat", "jti"],
       },
     );
-    return {
-      sub: String(payload.sub),
-      role: String(payload.role),
-      cid: typeof payload.cid === "string" ? payload.cid : null,
-      name: String(payload.name ?? ""),
-      jti: String(payload.jti),
-      exp: Number(payload.exp),
-    };
+    if (typeof payload.sub !== "string" || typeof payload.sid !== "string") throw new Error("claims");
+    return { sub: payload.sub, sid: payload.sid };
   } catch {
     // One answer for every way a token can be wrong: no oracle for attackers.
     throw unauthorized("The access token is invalid or expired.");
   }
 }
+
+export type OpaqueKind = "rt" | "key" | "dev";
+
+/** "roms_<kind>_<43 base64url characters>": recognisable in logs and secret scanners, 256 random bits. */
+export function newOpaqueToken(kind: OpaqueKind): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const text = btoa(String.fromCharCode(...bytes))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+  return `roms_${kind}_${text}`;
+}
+
+export const opaqueKind = (token: string): OpaqueKind | undefined => {
+  const match = /^roms_(rt|key|dev)_[A-Za-z0-9_-]{43}$/.exec(token);
+  return match?.[1] as OpaqueKind | undefined;
+};
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** What a list shows of a secret: enough to tell keys apart, useless to an attacker. */
+export const displayPrefix = (token: string) => token.slice(0, 14);

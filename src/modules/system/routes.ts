@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, json, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
-import { requireRole } from "../auth/middleware";
+import { requirePermission } from "../auth/middleware";
 import { getInboundMessage, listCronRuns, listInboundMessages } from "./service";
 
 const InboundMessage = z
@@ -33,14 +33,14 @@ const CronRun = z
   .openapi("CronRun");
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
-const staff = ["admin", "manager", "staff"] as const;
+const intakeRead = requirePermission("intake", "read");
 
 const listMessages = createRoute({
   method: "get",
   path: "/inbound-messages",
   tags: ["intake"],
   summary: "Raw inbound emails, newest first",
-  middleware: [requireRole(...staff)] as const,
+  middleware: [intakeRead] as const,
   request: { query: PageQuery },
   responses: { 200: json(pageOf(InboundMessage), "A page of messages"), ...problems(400, 401, 403) },
 });
@@ -50,7 +50,7 @@ const rawMessage = createRoute({
   path: "/inbound-messages/{id}/raw",
   tags: ["intake"],
   summary: "The message exactly as received (message/rfc822)",
-  middleware: [requireRole(...staff)] as const,
+  middleware: [intakeRead] as const,
   request: { params: IdParam },
   responses: {
     200: { description: "The raw message", content: { "message/rfc822": { schema: z.string() } } },
@@ -63,7 +63,7 @@ const listRuns = createRoute({
   path: "/cron-runs",
   tags: ["system"],
   summary: "Runs of the Cron Triggers, newest first",
-  middleware: [requireRole(...staff)] as const,
+  middleware: [intakeRead] as const,
   request: { query: PageQuery },
   responses: { 200: json(pageOf(CronRun), "A page of runs"), ...problems(400, 401, 403) },
 });
