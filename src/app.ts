@@ -21,8 +21,12 @@ import { roomRoutes } from "./rooms/routes";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
-/** First-admin bootstrap runs once per isolate, off the request's critical path after the first. */
-let bootstrap: Promise<unknown> | undefined;
+/**
+ * First-admin bootstrap: while ADMIN_EMAIL / ADMIN_PASSWORD are set and this isolate has not yet seen a
+ * user in the table, each API request first makes sure the admin exists (one query once done).
+ */
+let bootstrapped = false;
+let bootstrapping: Promise<unknown> | undefined;
 
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ strict: true });
@@ -68,13 +72,21 @@ export function createApp() {
   app.use("*", secureHeaders());
 
   app.use("/api/*", async (c, next) => {
-    bootstrap ??= ensureFirstAdmin(c.env).catch((error) => {
-      bootstrap = undefined;
-      console.error(
-        JSON.stringify({ level: "error", msg: "first admin bootstrap failed", error: String(error) }),
-      );
-    });
-    await bootstrap;
+    if (!bootstrapped && c.env.ADMIN_EMAIL && c.env.ADMIN_PASSWORD) {
+      bootstrapping ??= ensureFirstAdmin(c.env)
+        .then(() => {
+          bootstrapped = true;
+        })
+        .catch((error) => {
+          console.error(
+            JSON.stringify({ level: "error", msg: "first admin bootstrap failed", error: String(error) }),
+          );
+        })
+        .finally(() => {
+          bootstrapping = undefined;
+        });
+      await bootstrapping;
+    }
     const limit = Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
     return bodyLimit({
       maxSize: limit,

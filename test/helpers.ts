@@ -27,7 +27,7 @@ let seq = 0;
 /** Inserts a user directly (the admin API comes with the identity module). */
 export async function seedUser(
   role: Role,
-  overrides: { customerId?: string; status?: string } = {},
+  overrides: { customerId?: string; status?: string; allowedModules?: string[] } = {},
 ): Promise<SeededUser> {
   const user = {
     id: newId(),
@@ -36,7 +36,7 @@ export async function seedUser(
     role,
   };
   await env.DB.prepare(
-    "INSERT INTO users (id, email, name, role, customer_id, password_hash, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO users (id, email, name, role, customer_id, password_hash, status, allowed_modules) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
   )
     .bind(
       user.id,
@@ -46,17 +46,35 @@ export async function seedUser(
       overrides.customerId ?? null,
       await hashPassword(user.password),
       overrides.status ?? "active",
+      overrides.allowedModules ? JSON.stringify(overrides.allowedModules) : null,
     )
     .run();
   return user;
 }
 
-/** Signs in through the API and returns the access token. */
-export async function tokenFor(user: SeededUser): Promise<string> {
-  const res = await postJson("/api/v1/auth/login", { email: user.email, password: user.password });
-  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
+/** A client address of its own per sign-in, so the per-client login throttle does not couple tests. */
+export const someIp = () =>
+  `198.51.100.${Math.floor(Math.random() * 250) + 1}:${crypto.randomUUID().slice(0, 4)}`;
+
+export interface Tokens {
+  access_token: string;
+  refresh_token: string;
 }
+
+/** Signs in through the API and returns the token pair. */
+export async function signIn(user: { email: string; password: string }): Promise<Tokens> {
+  const res = await postJson(
+    "/api/v1/auth/login",
+    { email: user.email, password: user.password },
+    { "cf-connecting-ip": someIp() },
+  );
+  if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+  return (await res.json()) as Tokens;
+}
+
+/** Signs in through the API and returns the access token. */
+export const tokenFor = async (user: { email: string; password: string }): Promise<string> =>
+  (await signIn(user)).access_token;
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -65,4 +83,13 @@ export async function problemOf(res: Response): Promise<Record<string, unknown>>
     throw new Error(`expected problem+json, got ${res.headers.get("content-type")}: ${await res.text()}`);
   }
   return (await res.json()) as Record<string, unknown>;
+}
+
+/** Inserts a customer directly and returns its id. */
+export async function seedCustomer(company: string): Promise<string> {
+  const id = newId();
+  await env.DB.prepare("INSERT INTO customers (id, company, email) VALUES (?, ?, ?)")
+    .bind(id, company, `${company.toLowerCase().replace(/\W+/g, "")}@customer.test`)
+    .run();
+  return id;
 }

@@ -243,6 +243,9 @@ export async function signUpCustomer(env: Env, input: { email: string; name: str
  */
 export async function ensureFirstAdmin(env: Env): Promise<boolean> {
   if (!env.ADMIN_EMAIL || !env.ADMIN_PASSWORD) return false;
+  if (env.ADMIN_PASSWORD.length < MIN_PASSWORD_LENGTH) {
+    throw new Error(`ADMIN_PASSWORD must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
   const any = await env.DB.prepare("SELECT 1 AS one FROM users LIMIT 1").first();
   if (any) return false;
   const result = await env.DB.prepare(
