@@ -4,7 +4,7 @@ import { SignJWT } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, call, problemOf, type SeededUser, seedUser, signIn } from "./helpers";
 
-const [kid, secret] = (env.JWT_SECRETS.split(",")[0] as string).split(/:(.*)/s) as [string, string];
+const [kid, secret] = ((env.JWT_SECRETS ?? "").split(",")[0] as string).split(/:(.*)/s) as [string, string];
 const realKey = new TextEncoder().encode(secret);
 const b64url = (value: unknown) =>
   btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
@@ -105,7 +105,10 @@ describe("access tokens", () => {
   });
 
   it("still accepts tokens signed with an older key that is listed for verification", async () => {
-    const [oldKid, oldSecret] = (env.JWT_SECRETS.split(",")[1] as string).split(/:(.*)/s) as [string, string];
+    const [oldKid, oldSecret] = ((env.JWT_SECRETS ?? "").split(",")[1] as string).split(/:(.*)/s) as [
+      string,
+      string,
+    ];
     const signedWithOld = await new SignJWT({ sid })
       .setProtectedHeader({ alg: "HS256", kid: oldKid })
       .setIssuer("roms")

@@ -1,5 +1,6 @@
 // The one way routes are declared: a router with a single validation hook, and shared response shapes.
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { badRequest, type FieldError } from "./problem";
 
@@ -80,3 +81,22 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
   content: { "application/json": { schema } },
 });
+
+/**
+ * Reads an optional JSON body: none (or an empty one) gives `{}` parsed by the schema; anything else must
+ * be valid JSON matching it. For POSTs whose body only adds options, where clients often send nothing.
+ */
+export async function optionalJson<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
+  const text = await c.req.text();
+  let value: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw badRequest("The body is not valid JSON.", [{ in: "body", path: "", message: "Malformed JSON" }]);
+    }
+  }
+  const result = schema.safeParse(value);
+  if (!result.success) throw badRequest("The request has invalid fields.", fieldErrors("json", result.error));
+  return result.data;
+}

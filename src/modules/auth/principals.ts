@@ -44,13 +44,10 @@ async function fromAccessToken(env: Env, token: string): Promise<Principal> {
         revoked_at: string | null;
         expires_at: string;
       }>();
-    if (
-      !row ||
-      row.status !== "active" ||
-      row.revoked_at !== null ||
-      row.expires_at <= new Date().toISOString()
-    ) {
-      throw unauthorized("The access token is invalid or expired.");
+    const refused = unauthorized("The access token is invalid or expired.");
+    if (!row) throw refused;
+    if (row.status !== "active" || row.revoked_at !== null || row.expires_at <= new Date().toISOString()) {
+      throw refused;
     }
     const allowed = row.allowed_modules === null ? null : (JSON.parse(row.allowed_modules) as string[]);
     return {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, json, jsonBody, optionalJson, problems } from "../../lib/openapi";
 import { notFound } from "../../lib/problem";
 import { signUpCustomer } from "../users/service";
 import { principalOf, requireAuthenticated, requireDevice } from "./middleware";
@@ -114,10 +114,8 @@ export const authRoutes = createRouter()
   .openapi(logoutRoute, async (c) => {
     const principal = c.get("principal");
     if (principal?.sessionId) await revokeSession(c.env, principal.sessionId, "logout");
-    const body = c.req.header("content-length") !== "0" ? await c.req.json().catch(() => ({})) : {};
-    const parsed = LogoutBody.safeParse(body);
-    if (parsed.success && parsed.data.refresh_token)
-      await logoutByRefreshToken(c.env, parsed.data.refresh_token);
+    const { refresh_token } = await optionalJson(c, LogoutBody);
+    if (refresh_token) await logoutByRefreshToken(c.env, refresh_token);
     return c.body(null, 204);
   })
   .openapi(meRoute, async (c) => {

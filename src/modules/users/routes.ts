@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, json, jsonBody, optionalJson, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission, requireUser } from "../auth/middleware";
 import { ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from "../auth/permissions";
@@ -49,6 +49,8 @@ const MePatchBody = z
     path: ["current_password"],
   })
   .openapi("ProfileUpdate");
+
+const ResetPasswordBody = z.strictObject({ password: NewPassword.optional() }).openapi("PasswordReset");
 
 const CreatedUser = UserSchema.extend({
   password: z
@@ -212,7 +214,7 @@ export const userRoutes = createRouter()
     return c.json(await setUserStatus(c.env, principal, c.req.valid("param").id, "active"), 200);
   })
   .openapi(routes.resetPassword, async (c) => {
-    const body = c.req.header("content-type")?.includes("json") ? c.req.valid("json") : {};
+    const body = await optionalJson(c, ResetPasswordBody);
     c.header("cache-control", "no-store");
-    return c.json(await resetPassword(c.env, c.req.valid("param").id, body?.password), 200);
+    return c.json(await resetPassword(c.env, c.req.valid("param").id, body.password), 200);
   });

@@ -1,5 +1,5 @@
 // Users: who may sign in, with which role, narrowed to which modules, linked to which customer.
-import { and, desc, eq, like, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { ROLES, type Role, users } from "../../db/schema/auth";
 import type { Env } from "../../env";
@@ -48,7 +48,13 @@ async function checkCustomerLink(env: Env, role: Role, customerId: string | null
   }
 }
 
-const isUniqueViolation = (error: unknown) => String(error).includes("UNIQUE constraint failed");
+/** D1 reports a unique-index violation in the message of the error or of its cause (drizzle wraps it). */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (e.message.includes("UNIQUE constraint failed")) return true;
+  }
+  return false;
+}
 
 export interface NewUser {
   email: string;
