@@ -12,8 +12,12 @@ import { internalError, notFound, Problem, payloadTooLarge } from "./lib/problem
 import { credentialRoutes } from "./modules/auth/credential-routes";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
+import { cartRoutes } from "./modules/carts/routes";
+import { catalogRoutes } from "./modules/catalog/routes";
 import { customerRoutes } from "./modules/customers/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { inventoryRoutes } from "./modules/inventory/routes";
+import { ledgerRoutes } from "./modules/ledger/routes";
 import { systemRoutes } from "./modules/system/routes";
 import { userRoutes } from "./modules/users/routes";
 import { ensureFirstAdmin } from "./modules/users/service";
@@ -103,6 +107,10 @@ export function createApp() {
     .route("/", userRoutes)
     .route("/", credentialRoutes)
     .route("/", customerRoutes)
+    .route("/", ledgerRoutes)
+    .route("/", catalogRoutes)
+    .route("/", inventoryRoutes)
+    .route("/", cartRoutes)
     .route("/", systemRoutes)
     .route("/", roomRoutes);
 

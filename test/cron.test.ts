@@ -21,7 +21,7 @@ describe("the scheduled door", () => {
       cron: "0 3 * * *",
       scheduled_at: "2026-11-22T03:00:00.000Z",
       status: "ok",
-      detail: { jobs: {} },
+      detail: { jobs: { "purge-idempotency-keys": { ok: true, result: 0 } } },
     });
     expect(items[0]?.finished_at).toBeTruthy();
   });

@@ -1,9 +1,12 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as auth from "./schema/auth";
+import * as catalog from "./schema/catalog";
+import * as commerce from "./schema/commerce";
 import * as customers from "./schema/customers";
+import * as inventory from "./schema/inventory";
 import * as system from "./schema/system";
 
-export const schema = { ...system, ...auth, ...customers };
+export const schema = { ...system, ...auth, ...customers, ...catalog, ...inventory, ...commerce };
 
 export const getDb = (d1: D1Database) => drizzle(d1, { schema });
 export type Db = ReturnType<typeof getDb>;

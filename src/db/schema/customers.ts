@@ -1,8 +1,17 @@
 // Customers: the businesses we sell to. Customer users are linked to one of these.
 import { sql } from "drizzle-orm";
-import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+export interface Address {
+  line1: string;
+  line2?: string;
+  city: string;
+  postal_code: string;
+  region?: string;
+  country: string;
+}
 
 export const customers = sqliteTable(
   "customers",
@@ -12,6 +21,12 @@ export const customers = sqliteTable(
     contactName: text("contact_name"),
     email: text("email"),
     phone: text("phone"),
+    taxId: text("tax_id"),
+    billingAddress: text("billing_address", { mode: "json" }).$type<Address | null>(),
+    shippingAddress: text("shipping_address", { mode: "json" }).$type<Address | null>(),
+    /** Credit limit in minor units of credit_currency; null means none agreed. */
+    creditLimitMinor: integer("credit_limit_minor"),
+    creditCurrency: text("credit_currency"),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },

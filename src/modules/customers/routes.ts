@@ -1,9 +1,21 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission } from "../auth/middleware";
 import { IdParam } from "../auth/schemas";
-import { createCustomer, getCustomer, listCustomers } from "./service";
+import { createCustomer, getCustomer, listCustomers, updateCustomer } from "./service";
+
+const AddressSchema = z
+  .strictObject({
+    line1: z.string().trim().min(1).max(200),
+    line2: z.string().trim().max(200).optional(),
+    city: z.string().trim().min(1).max(100),
+    postal_code: z.string().trim().min(1).max(20),
+    region: z.string().trim().max(100).optional(),
+    country: z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, e.g. DE"),
+  })
+  .openapi("Address");
 
 const CustomerSchema = z
   .object({
@@ -12,6 +24,10 @@ const CustomerSchema = z
     contact_name: z.string().nullable(),
     email: z.string().nullable(),
     phone: z.string().nullable(),
+    tax_id: z.string().nullable(),
+    billing_address: AddressSchema.nullable(),
+    shipping_address: AddressSchema.nullable(),
+    credit_limit: MoneySchema.nullable(),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -20,9 +36,16 @@ const CustomerSchema = z
 const NewCustomerBody = z
   .strictObject({
     company: z.string().trim().min(1).max(200),
-    contact_name: z.string().trim().max(200).optional(),
-    email: z.email().max(254).optional(),
-    phone: z.string().trim().max(50).optional(),
+    contact_name: z.string().trim().max(200).nullable().optional(),
+    email: z.email().max(254).nullable().optional(),
+    phone: z.string().trim().max(50).nullable().optional(),
+    tax_id: z.string().trim().max(50).nullable().optional(),
+    billing_address: AddressSchema.nullable().optional(),
+    shipping_address: AddressSchema.nullable().optional(),
+    credit_limit: z
+      .strictObject({ amount: MinorAmount.min(0), currency: CurrencySchema })
+      .nullable()
+      .optional(),
   })
   .openapi("NewCustomer");
 
@@ -49,6 +72,15 @@ const routes = {
     },
     responses: { 200: json(pageOf(CustomerSchema), "A page of customers"), ...problems(400, 401, 403) },
   }),
+  update: createRoute({
+    method: "patch",
+    path: "/customers/{id}",
+    tags: ["customers"],
+    summary: "Change a customer's details",
+    middleware: [requirePermission("customers", "write")] as const,
+    request: { params: IdParam, body: jsonBody(NewCustomerBody.partial().openapi("CustomerPatch")) },
+    responses: { 200: json(CustomerSchema, "Updated"), ...problems(400, 401, 403, 404) },
+  }),
   get: createRoute({
     method: "get",
     path: "/customers/{id}",
@@ -68,6 +100,9 @@ export const customerRoutes = createRouter()
   })
   .openapi(routes.list, async (c) =>
     c.json(await listCustomers(c.env, principalOf(c), c.req.valid("query")), 200),
+  )
+  .openapi(routes.update, async (c) =>
+    c.json(await updateCustomer(c.env, c.req.valid("param").id, c.req.valid("json")), 200),
   )
   .openapi(routes.get, async (c) =>
     c.json(await getCustomer(c.env, principalOf(c), c.req.valid("param").id), 200),

@@ -1,9 +1,10 @@
 // Customers (the businesses we sell to). Customer users see only their own record: a foreign id is 404.
 import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
-import { customers } from "../../db/schema/customers";
+import { type Address, customers } from "../../db/schema/customers";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
+import { money } from "../../lib/money";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
 import { assertVisible, customerScope, type Principal } from "../auth/principal";
@@ -16,6 +17,11 @@ export const toCustomerView = (c: CustomerRow) => ({
   contact_name: c.contactName,
   email: c.email,
   phone: c.phone,
+  tax_id: c.taxId,
+  billing_address: c.billingAddress ?? null,
+  shipping_address: c.shippingAddress ?? null,
+  credit_limit:
+    c.creditLimitMinor !== null && c.creditCurrency ? money(c.creditLimitMinor, c.creditCurrency) : null,
   created_at: c.createdAt,
   updated_at: c.updatedAt,
 });
@@ -24,26 +30,49 @@ export async function customerExists(env: Env, id: string): Promise<boolean> {
   return (await env.DB.prepare("SELECT 1 AS one FROM customers WHERE id = ?").bind(id).first()) !== null;
 }
 
-export async function createCustomer(
-  env: Env,
-  input: {
-    company: string;
-    contact_name?: string | undefined;
-    email?: string | undefined;
-    phone?: string | undefined;
-  },
-) {
+export interface CustomerInput {
+  company: string;
+  contact_name?: string | null | undefined;
+  email?: string | null | undefined;
+  phone?: string | null | undefined;
+  tax_id?: string | null | undefined;
+  billing_address?: Address | null | undefined;
+  shipping_address?: Address | null | undefined;
+  credit_limit?: { amount: number; currency: string } | null | undefined;
+}
+
+function columns(input: Partial<CustomerInput>): Partial<CustomerRow> {
+  const set: Partial<CustomerRow> = {};
+  if (input.company !== undefined) set.company = input.company.trim();
+  if (input.contact_name !== undefined) set.contactName = input.contact_name;
+  if (input.email !== undefined) set.email = input.email?.toLowerCase() ?? null;
+  if (input.phone !== undefined) set.phone = input.phone;
+  if (input.tax_id !== undefined) set.taxId = input.tax_id;
+  if (input.billing_address !== undefined) set.billingAddress = input.billing_address;
+  if (input.shipping_address !== undefined) set.shippingAddress = input.shipping_address;
+  if (input.credit_limit !== undefined) {
+    set.creditLimitMinor = input.credit_limit?.amount ?? null;
+    set.creditCurrency = input.credit_limit?.currency ?? null;
+  }
+  return set;
+}
+
+export async function createCustomer(env: Env, input: CustomerInput) {
   const [row] = await getDb(env.DB)
     .insert(customers)
-    .values({
-      id: newId(),
-      company: input.company.trim(),
-      contactName: input.contact_name ?? null,
-      email: input.email?.toLowerCase() ?? null,
-      phone: input.phone ?? null,
-    })
+    .values({ id: newId(), company: input.company.trim(), ...columns(input) })
     .returning();
   return toCustomerView(row as CustomerRow);
+}
+
+export async function updateCustomer(env: Env, id: string, input: Partial<CustomerInput>) {
+  const [row] = await getDb(env.DB)
+    .update(customers)
+    .set({ ...columns(input), updatedAt: new Date().toISOString() })
+    .where(eq(customers.id, id))
+    .returning();
+  if (!row) throw notFound("No such customer.");
+  return toCustomerView(row);
 }
 
 export async function getCustomer(env: Env, principal: Principal, id: string) {

@@ -1,5 +1,6 @@
 // The `scheduled` door: each Cron Trigger tick is recorded once, runs its jobs, and records the outcome.
 import type { Env } from "../../env";
+import { purgeIdempotencyKeys } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
 
 export interface CronJob {
@@ -10,7 +11,7 @@ export interface CronJob {
 /** Jobs per cron expression (wrangler.toml [triggers]). Scrapes and store pulls register here. */
 export const CRON_JOBS: Record<string, CronJob[]> = {
   "*/15 * * * *": [],
-  "0 3 * * *": [],
+  "0 3 * * *": [{ name: "purge-idempotency-keys", run: (env) => purgeIdempotencyKeys(env.DB) }],
 };
 
 export type CronOutcome =

@@ -1,0 +1,64 @@
+// Money is an integer amount of minor units and an ISO 4217 code. Never a float: display strings are made
+// from the integer by string arithmetic.
+import { z } from "@hono/zod-openapi";
+
+const SUPPORTED = new Set(Intl.supportedValuesOf("currency"));
+const exponents = new Map<string, number>();
+
+export const isCurrency = (code: string) => SUPPORTED.has(code);
+
+/** Digits after the decimal point: 2 for EUR, 0 for JPY, 3 for KWD. */
+export function minorDigits(currency: string): number {
+  let digits = exponents.get(currency);
+  if (digits === undefined) {
+    digits =
+      new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ??
+      2;
+    exponents.set(currency, digits);
+  }
+  return digits;
+}
+
+/** 1999 EUR -> "19.99"; -5 EUR -> "-0.05"; 1999 JPY -> "1999". */
+export function formatMinor(amount: number, currency: string): string {
+  const digits = minorDigits(currency);
+  const sign = amount < 0 ? "-" : "";
+  const text = Math.abs(amount)
+    .toString()
+    .padStart(digits + 1, "0");
+  return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
+}
+
+export const CurrencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, "An ISO 4217 code in capitals, e.g. EUR")
+  .refine(isCurrency, "Not an ISO 4217 currency")
+  .openapi({ example: "EUR" });
+
+/** A whole number of minor units; 19.99 EUR is 1999. Fractions are refused, never rounded. */
+export const MinorAmount = z
+  .number()
+  .int("Minor units are whole numbers: 19.99 EUR is 1999")
+  .min(-Number.MAX_SAFE_INTEGER)
+  .max(Number.MAX_SAFE_INTEGER)
+  .openapi({ example: 1999 });
+
+export const MoneyInput = z
+  .strictObject({ amount: MinorAmount, currency: CurrencySchema })
+  .openapi("MoneyInput");
+
+export const MoneySchema = z
+  .object({
+    amount: z.number().int().openapi({ description: "Minor units (cents)", example: 1999 }),
+    currency: z.string().openapi({ example: "EUR" }),
+    display: z
+      .string()
+      .openapi({ description: "Decimal string made from `amount`, for display", example: "19.99" }),
+  })
+  .openapi("Money");
+
+export const money = (amount: number, currency: string) => ({
+  amount,
+  currency,
+  display: formatMinor(amount, currency),
+});

@@ -1,0 +1,344 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv, Env } from "../../env";
+import { idempotent } from "../../lib/idempotency";
+import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { PageQuery, pageOf } from "../../lib/pagination";
+import { principalOf, requirePermission } from "../auth/middleware";
+import {
+  adjustStock,
+  countStock,
+  createLocation,
+  getLevel,
+  listLevels,
+  listLocations,
+  listLowStock,
+  listMovements,
+  type MovementView,
+  releaseStock,
+  reserveStock,
+  setLowStockThreshold,
+  transferStock,
+} from "./service";
+
+const read = requirePermission("inventory", "read");
+const write = requirePermission("inventory", "write");
+const Id = z.string().min(1).max(64);
+const Quantity = z.number().int().min(1).max(1_000_000);
+const Reason = z.string().trim().max(500).optional();
+
+const LevelSchema = z
+  .object({
+    product_id: z.string(),
+    location_id: z.string(),
+    on_hand: z.number().int(),
+    reserved: z.number().int(),
+    available: z.number().int(),
+    version: z.number().int(),
+    low_stock_threshold: z.number().int().nullable(),
+    updated_at: z.string(),
+  })
+  .openapi("StockLevel");
+
+const MovementSchema = z
+  .object({
+    id: z.string(),
+    product_id: z.string(),
+    location_id: z.string(),
+    kind: z.enum(["receive", "sale", "reserve", "release", "adjust", "count", "transfer", "damage"]),
+    quantity: z.number().int().openapi({ description: "Change of on_hand" }),
+    reserved_delta: z.number().int().openapi({ description: "Change of reserved" }),
+    actor_id: z.string().nullable(),
+    reason: z.string().nullable(),
+    reference_type: z.string().nullable(),
+    reference_id: z.string().nullable(),
+    transfer_id: z.string().nullable(),
+    created_at: z.string(),
+  })
+  .openapi("StockMovement");
+
+const MoveResult = z.object({ movement: MovementSchema, level: LevelSchema }).openapi("StockChange");
+const LocationSchema = z
+  .object({ id: z.string(), name: z.string(), kind: z.enum(["warehouse", "shop"]), created_at: z.string() })
+  .openapi("Location");
+
+const idempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .max(255)
+    .optional()
+    .openapi({ description: "A repeat with the same key changes nothing" }),
+});
+
+const stockChange = <B extends z.ZodType>(path: string, summary: string, body: B, description?: string) =>
+  createRoute({
+    method: "post",
+    path,
+    tags: ["inventory"],
+    summary,
+    ...(description && { description }),
+    middleware: [write] as const,
+    request: { headers: idempotencyHeader, body: jsonBody(body) },
+    responses: { 201: json(MoveResult, "Recorded"), ...problems(400, 401, 403, 404, 409, 422) },
+  });
+
+const AdjustBody = z
+  .strictObject({
+    product_id: Id,
+    location_id: Id,
+    delta: z.number().int().min(-1_000_000).max(1_000_000),
+    kind: z.enum(["adjust", "receive", "damage"]).default("adjust"),
+    reason: Reason,
+  })
+  .openapi("StockAdjustment");
+const CountBody = z
+  .strictObject({
+    product_id: Id,
+    location_id: Id,
+    counted: z.number().int().min(0).max(1_000_000_000),
+    expected_version: z
+      .number()
+      .int()
+      .min(0)
+      .openapi({ description: "The level's version when it was counted" }),
+    reason: Reason,
+  })
+  .openapi("StockCount");
+const ReservationBody = z
+  .strictObject({
+    product_id: Id,
+    location_id: Id,
+    quantity: Quantity,
+    reference_type: z.string().trim().min(1).max(30).default("manual"),
+    reference_id: z.string().trim().max(100).optional(),
+    reason: Reason,
+  })
+  .openapi("StockReservation");
+const TransferBody = z
+  .strictObject({
+    product_id: Id,
+    from_location_id: Id,
+    to_location_id: Id,
+    quantity: Quantity,
+    reason: Reason,
+  })
+  .openapi("StockTransfer");
+
+const routes = {
+  locations: createRoute({
+    method: "get",
+    path: "/inventory/locations",
+    tags: ["inventory"],
+    summary: "Stock locations",
+    middleware: [read] as const,
+    responses: {
+      200: json(z.object({ items: z.array(LocationSchema) }), "Locations"),
+      ...problems(401, 403),
+    },
+  }),
+  createLocation: createRoute({
+    method: "post",
+    path: "/inventory/locations",
+    tags: ["inventory"],
+    summary: "Create a location (warehouse or shop)",
+    middleware: [write] as const,
+    request: {
+      body: jsonBody(
+        z.strictObject({ name: z.string().trim().min(1).max(100), kind: z.enum(["warehouse", "shop"]) }),
+      ),
+    },
+    responses: { 201: json(LocationSchema, "Created"), ...problems(400, 401, 403) },
+  }),
+  levels: createRoute({
+    method: "get",
+    path: "/inventory/levels",
+    tags: ["inventory"],
+    summary: "Stock levels, by product then location",
+    middleware: [read] as const,
+    request: { query: PageQuery.extend({ product_id: Id.optional(), location_id: Id.optional() }) },
+    responses: { 200: json(pageOf(LevelSchema), "A page of levels"), ...problems(400, 401, 403) },
+  }),
+  level: createRoute({
+    method: "get",
+    path: "/inventory/levels/{product_id}/{location_id}",
+    tags: ["inventory"],
+    summary: "One level (zeros when nothing has moved yet)",
+    middleware: [read] as const,
+    request: { params: z.object({ product_id: Id, location_id: Id }) },
+    responses: { 200: json(LevelSchema, "The level"), ...problems(401, 403, 404) },
+  }),
+  threshold: createRoute({
+    method: "put",
+    path: "/inventory/levels/{product_id}/{location_id}/threshold",
+    tags: ["inventory"],
+    summary: "Set or clear the low-stock threshold of a level",
+    middleware: [write] as const,
+    request: {
+      params: z.object({ product_id: Id, location_id: Id }),
+      body: jsonBody(
+        z.strictObject({ low_stock_threshold: z.number().int().min(0).max(1_000_000_000).nullable() }),
+      ),
+    },
+    responses: { 200: json(LevelSchema, "Updated"), ...problems(400, 401, 403, 404) },
+  }),
+  lowStock: createRoute({
+    method: "get",
+    path: "/inventory/low-stock",
+    tags: ["inventory"],
+    summary: "Levels whose available stock is at or below their threshold",
+    middleware: [read] as const,
+    request: { query: PageQuery.extend({ location_id: Id.optional() }) },
+    responses: { 200: json(pageOf(LevelSchema), "A page of low levels"), ...problems(400, 401, 403) },
+  }),
+  movements: createRoute({
+    method: "get",
+    path: "/inventory/movements",
+    tags: ["inventory"],
+    summary: "The movement ledger, newest first",
+    middleware: [read] as const,
+    request: { query: PageQuery.extend({ product_id: Id.optional(), location_id: Id.optional() }) },
+    responses: { 200: json(pageOf(MovementSchema), "A page of movements"), ...problems(400, 401, 403) },
+  }),
+  adjust: stockChange(
+    "/inventory/adjustments",
+    "A relative change: receive (+), damage (-) or adjust",
+    AdjustBody,
+    "Refused with 409 when it would take available stock below zero.",
+  ),
+  count: stockChange(
+    "/inventory/counts",
+    "An absolute count, valid only against the version the counter saw",
+    CountBody,
+    "409 when the level moved since it was read (the body carries the current level), or when the count is below what is reserved.",
+  ),
+  reserve: stockChange("/inventory/reservations", "Reserve stock (for an order)", ReservationBody),
+  release: stockChange("/inventory/releases", "Release reserved stock", ReservationBody),
+  transfer: createRoute({
+    method: "post",
+    path: "/inventory/transfers",
+    tags: ["inventory"],
+    summary: "Move stock between locations: both legs or neither",
+    middleware: [write] as const,
+    request: { headers: idempotencyHeader, body: jsonBody(TransferBody) },
+    responses: {
+      201: json(
+        z
+          .object({
+            transfer_id: z.string(),
+            movements: z.array(MovementSchema),
+            from: LevelSchema,
+            to: LevelSchema,
+          })
+          .openapi("StockTransferResult"),
+        "Moved",
+      ),
+      ...problems(400, 401, 403, 404, 409, 422),
+    },
+  }),
+};
+
+/** Tells everyone in the location's live room what moved. */
+function broadcast(c: Context<AppEnv>, env: Env, movements: MovementView[]) {
+  for (const m of movements) {
+    const room = env.INVENTORY_ROOM.getByName(m.location_id);
+    c.executionCtx.waitUntil(room.publish({ type: "movement", movement: m }).catch(() => undefined));
+  }
+}
+
+export const inventoryRoutes = createRouter()
+  .openapi(routes.locations, async (c) => c.json({ items: await listLocations(c.env) }, 200))
+  .openapi(routes.createLocation, async (c) => c.json(await createLocation(c.env, c.req.valid("json")), 201))
+  .openapi(routes.levels, async (c) => c.json(await listLevels(c.env, c.req.valid("query")), 200))
+  .openapi(routes.level, async (c) => {
+    const { product_id, location_id } = c.req.valid("param");
+    return c.json(await getLevel(c.env, product_id, location_id), 200);
+  })
+  .openapi(routes.threshold, async (c) => {
+    const { product_id, location_id } = c.req.valid("param");
+    return c.json(
+      await setLowStockThreshold(c.env, product_id, location_id, c.req.valid("json").low_stock_threshold),
+      200,
+    );
+  })
+  .openapi(routes.lowStock, async (c) => c.json(await listLowStock(c.env, c.req.valid("query")), 200))
+  .openapi(routes.movements, async (c) => c.json(await listMovements(c.env, c.req.valid("query")), 200))
+  .openapi(routes.adjust, async (c) => {
+    const body = c.req.valid("json");
+    return idempotent(c, async () => {
+      const result = await adjustStock(
+        c.env,
+        { productId: body.product_id, locationId: body.location_id, delta: body.delta, kind: body.kind },
+        { actorId: principalOf(c).id, reason: body.reason },
+      );
+      broadcast(c, c.env, [result.movement]);
+      return { status: 201, body: result };
+    }) as never;
+  })
+  .openapi(routes.count, async (c) => {
+    const body = c.req.valid("json");
+    return idempotent(c, async () => {
+      const result = await countStock(
+        c.env,
+        {
+          productId: body.product_id,
+          locationId: body.location_id,
+          counted: body.counted,
+          expectedVersion: body.expected_version,
+        },
+        { actorId: principalOf(c).id, reason: body.reason },
+      );
+      broadcast(c, c.env, [result.movement]);
+      return { status: 201, body: result };
+    }) as never;
+  })
+  .openapi(routes.reserve, async (c) => {
+    const body = c.req.valid("json");
+    return idempotent(c, async () => {
+      const result = await reserveStock(
+        c.env,
+        { productId: body.product_id, locationId: body.location_id, quantity: body.quantity },
+        {
+          actorId: principalOf(c).id,
+          reason: body.reason,
+          referenceType: body.reference_type,
+          referenceId: body.reference_id,
+        },
+      );
+      broadcast(c, c.env, [result.movement]);
+      return { status: 201, body: result };
+    }) as never;
+  })
+  .openapi(routes.release, async (c) => {
+    const body = c.req.valid("json");
+    return idempotent(c, async () => {
+      const result = await releaseStock(
+        c.env,
+        { productId: body.product_id, locationId: body.location_id, quantity: body.quantity },
+        {
+          actorId: principalOf(c).id,
+          reason: body.reason,
+          referenceType: body.reference_type,
+          referenceId: body.reference_id,
+        },
+      );
+      broadcast(c, c.env, [result.movement]);
+      return { status: 201, body: result };
+    }) as never;
+  })
+  .openapi(routes.transfer, async (c) => {
+    const body = c.req.valid("json");
+    return idempotent(c, async () => {
+      const result = await transferStock(
+        c.env,
+        {
+          productId: body.product_id,
+          fromLocationId: body.from_location_id,
+          toLocationId: body.to_location_id,
+          quantity: body.quantity,
+        },
+        { actorId: principalOf(c).id, reason: body.reason },
+      );
+      broadcast(c, c.env, result.movements);
+      return { status: 201, body: result };
+    }) as never;
+  });
