@@ -93,3 +93,61 @@ export async function seedCustomer(company: string): Promise<string> {
     .run();
   return id;
 }
+
+export interface ApiResult<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A small JSON client acting as one caller (token or anonymous). */
+export function as(token?: string) {
+  const send = async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await call(path, {
+      method,
+      headers: {
+        ...(token && bearer(token)),
+        ...(body !== undefined && { "content-type": "application/json" }),
+        ...headers,
+      },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : null) as T,
+      headers: res.headers,
+    } as ApiResult<T>;
+  };
+  return {
+    get: <T = any>(path: string) => send<T>("GET", path),
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      send<T>("POST", path, body, headers),
+    patch: <T = any>(path: string, body: unknown) => send<T>("PATCH", path, body),
+    put: <T = any>(path: string, body: unknown) => send<T>("PUT", path, body),
+    del: <T = any>(path: string) => send<T>("DELETE", path),
+  };
+}
+
+let skuSeq = 0;
+/** Creates a product through the API as the given catalog writer; published unless asked otherwise. */
+export async function makeProduct(
+  writer: ReturnType<typeof as>,
+  overrides: Record<string, unknown> = {},
+  publish = true,
+): Promise<Record<string, any>> {
+  const res = await writer.post("/api/v1/products", {
+    sku: `SKU-${++skuSeq}-${crypto.randomUUID().slice(0, 6)}`,
+    name: `Product ${skuSeq}`,
+    price: { amount: 1000, currency: "EUR" },
+    ...overrides,
+  });
+  if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
+  if (!publish) return res.body;
+  return (await writer.post(`/api/v1/products/${res.body.id}/publish`)).body;
+}

@@ -1,0 +1,148 @@
+// The customer ledger: balances are sums of entries, reversals restore, aging reads unpaid debits.
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { as, seedCustomer, seedUser, tokenFor } from "./helpers";
+
+let billing: ReturnType<typeof as>;
+beforeAll(async () => {
+  billing = as(await tokenFor(await seedUser("manager")));
+});
+
+const entry = (
+  customerId: string,
+  direction: "debit" | "credit",
+  amount: number,
+  extra: Record<string, unknown> = {},
+  headers?: Record<string, string>,
+) =>
+  billing.post(
+    `/api/v1/customers/${customerId}/ledger`,
+    {
+      direction,
+      amount: { amount, currency: "EUR" },
+      reference_type: direction === "debit" ? "invoice" : "payment",
+      ...extra,
+    },
+    headers,
+  );
+
+describe("customer ledger", () => {
+  it("keeps a running balance equal to the sum of the entries; a reversal restores it", async () => {
+    const customer = await seedCustomer("Ledger One");
+    const amounts: ["debit" | "credit", number][] = [
+      ["debit", 10_000],
+      ["debit", 2_550],
+      ["credit", 4_000],
+      ["debit", 1],
+    ];
+    for (const [d, a] of amounts) expect((await entry(customer, d, a)).status).toBe(201);
+    const expected = amounts.reduce((s, [d, a]) => s + (d === "debit" ? a : -a), 0);
+
+    const list = await billing.get(`/api/v1/customers/${customer}/ledger`);
+    expect(list.body.items[0].balance_after).toEqual({ amount: expected, currency: "EUR", display: "85.51" });
+    expect(list.body.items.map((e: any) => e.balance_after.amount)).toEqual([8551, 8550, 12550, 10000]);
+    const summary = await billing.get(`/api/v1/customers/${customer}/ledger/summary`);
+    expect(summary.body.currencies[0]).toMatchObject({
+      currency: "EUR",
+      total_debit: { amount: 12_551 },
+      total_credit: { amount: 4_000 },
+      balance: { amount: expected },
+      entries: 4,
+    });
+
+    const wrong = list.body.items.find((e: any) => e.amount.amount === 2_550);
+    const reversal = await billing.post(`/api/v1/customers/${customer}/ledger/${wrong.id}/reverse`, {
+      note: "Billed twice",
+    });
+    expect(reversal.status).toBe(201);
+    expect(reversal.body).toMatchObject({
+      direction: "credit",
+      reference_type: "reversal",
+      reverses_entry_id: wrong.id,
+      note: "Billed twice",
+    });
+    const after = await billing.get(`/api/v1/customers/${customer}/ledger/summary`);
+    expect(after.body.currencies[0].balance.amount).toBe(expected - 2_550);
+    expect((await billing.post(`/api/v1/customers/${customer}/ledger/${wrong.id}/reverse`)).status).toBe(409);
+    const relisted = await billing.get(`/api/v1/customers/${customer}/ledger`);
+    expect(relisted.body.items.find((e: any) => e.id === wrong.id).reversed_by_entry_id).toBe(
+      reversal.body.id,
+    );
+    // Entries are never edited or deleted: there is no door for it.
+    expect((await billing.del(`/api/v1/customers/${customer}/ledger/${wrong.id}`)).status).toBe(404);
+  });
+
+  it("ages the outstanding balance by its unpaid debits, oldest paid first", async () => {
+    const customer = await seedCustomer("Ledger Aging");
+    const ago = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
+    const insert = (id: string, direction: string, amount: number, at: string) =>
+      env.DB.prepare(
+        "INSERT INTO ledger_entries (id, customer_id, direction, amount_minor, currency, reference_type, actor_id, created_at) VALUES (?, ?, ?, ?, 'EUR', 'invoice', 'test', ?)",
+      )
+        .bind(id, customer, direction, amount, at)
+        .run();
+    await insert(`a-${customer}`, "debit", 1_000, ago(100));
+    await insert(`b-${customer}`, "debit", 2_000, ago(70));
+    await insert(`c-${customer}`, "debit", 3_000, ago(40));
+    await insert(`d-${customer}`, "debit", 4_000, ago(5));
+    await insert(`e-${customer}`, "credit", 1_500, ago(1)); // pays the 100-day debit and half the 70-day one
+    const summary = await billing.get(`/api/v1/customers/${customer}/ledger/summary`);
+    const aging = summary.body.currencies[0].aging;
+    expect(Object.fromEntries(Object.entries(aging).map(([k, v]: [string, any]) => [k, v.amount]))).toEqual({
+      "0-30": 4_000,
+      "31-60": 3_000,
+      "61-90": 1_500,
+      over_90: 0,
+    });
+    expect(summary.body.currencies[0].balance.amount).toBe(8_500);
+  });
+
+  it("refuses floats, zero and negative amounts, and a reversal typed by hand", async () => {
+    const customer = await seedCustomer("Ledger Strict");
+    expect((await entry(customer, "debit", 12.5)).status).toBe(400);
+    expect((await entry(customer, "debit", 0)).status).toBe(400);
+    expect((await entry(customer, "credit", -5)).status).toBe(400);
+    expect((await entry(customer, "debit", 5, { reference_type: "reversal" })).status).toBe(400);
+    expect((await entry("no-such-customer", "debit", 5)).status).toBe(404);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM ledger_entries WHERE customer_id = ?")
+        .bind(customer)
+        .first("n"),
+    ).toBe(0);
+  });
+
+  it("an Idempotency-Key records a payment once", async () => {
+    const customer = await seedCustomer("Ledger Idem");
+    const key = { "idempotency-key": `pay-${crypto.randomUUID()}` };
+    const a = await entry(customer, "credit", 700, {}, key);
+    const b = await entry(customer, "credit", 700, {}, key);
+    expect(b.body.id).toBe(a.body.id);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM ledger_entries WHERE customer_id = ?")
+        .bind(customer)
+        .first("n"),
+    ).toBe(1);
+  });
+
+  it("a customer user reads their own ledger, and gets 404 for another's", async () => {
+    const mine = await seedCustomer("Mine Ltd");
+    const theirs = await seedCustomer("Theirs Ltd");
+    await entry(mine, "debit", 100);
+    await entry(theirs, "debit", 999);
+    const me = as(await tokenFor(await seedUser("customer", { customerId: mine })));
+    expect((await me.get(`/api/v1/customers/${mine}/ledger`)).body.items).toHaveLength(1);
+    expect((await me.get(`/api/v1/customers/${theirs}/ledger`)).status).toBe(404);
+    expect((await me.get(`/api/v1/customers/${theirs}/ledger/summary`)).status).toBe(404);
+    expect((await me.get(`/api/v1/customers/${theirs}`)).status).toBe(404);
+    // Reading is not writing.
+    expect(
+      (
+        await me.post(`/api/v1/customers/${mine}/ledger`, {
+          direction: "credit",
+          amount: { amount: 1, currency: "EUR" },
+          reference_type: "payment",
+        })
+      ).status,
+    ).toBe(403);
+  });
+});
