@@ -240,6 +240,48 @@ export interface ProductFilter {
   cursor?: string | undefined;
 }
 
+interface RawProduct {
+  id: string;
+  sku: string;
+  name: string;
+  description: string | null;
+  category_id: string | null;
+  price_minor: number;
+  currency: string;
+  tax_rate_bp: number;
+  unit: string;
+  attributes: string;
+  image_key: string | null;
+  image_type: string | null;
+  status: "draft" | "published";
+  published_at: string | null;
+  allow_backorder: number;
+  deleted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+const fromRaw = (r: RawProduct): ProductRow => ({
+  id: r.id,
+  sku: r.sku,
+  name: r.name,
+  description: r.description,
+  categoryId: r.category_id,
+  priceMinor: r.price_minor,
+  currency: r.currency,
+  taxRateBp: r.tax_rate_bp,
+  unit: r.unit,
+  attributes: JSON.parse(r.attributes) as ProductRow["attributes"],
+  imageKey: r.image_key,
+  imageType: r.image_type,
+  status: r.status,
+  publishedAt: r.published_at,
+  allowBackorder: r.allow_backorder === 1,
+  deletedAt: r.deleted_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
 /** User text to an FTS5 query: every word must match as a prefix; nothing the user types is syntax. */
 export function ftsQuery(text: string): string | undefined {
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
@@ -263,11 +305,8 @@ export async function listProducts(env: Env, principal: Principal | undefined, f
   if (filter.currency) where.push(eq(products.currency, filter.currency));
   if (filter.min_price !== undefined) where.push(gte(products.priceMinor, filter.min_price));
   if (filter.max_price !== undefined) where.push(lte(products.priceMinor, filter.max_price));
-  if (filter.q !== undefined) {
-    const match = ftsQuery(filter.q);
-    if (match === undefined) return { items: [], next_cursor: null };
-    where.push(sql`${products}.rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ${match})`);
-  }
+  const match = filter.q === undefined ? undefined : ftsQuery(filter.q);
+  if (filter.q !== undefined && match === undefined) return { items: [], next_cursor: null };
   if (after) {
     where.push(
       or(
@@ -276,12 +315,24 @@ export async function listProducts(env: Env, principal: Principal | undefined, f
       ) as SQL,
     );
   }
-  const rows = await getDb(env.DB)
-    .select()
-    .from(products)
-    .where(and(...where))
-    .orderBy(desc(products.createdAt), desc(products.id))
-    .limit(filter.limit + 1);
+  const db = getDb(env.DB);
+  const rows =
+    match === undefined
+      ? await db
+          .select()
+          .from(products)
+          .where(and(...where))
+          .orderBy(desc(products.createdAt), desc(products.id))
+          .limit(filter.limit + 1)
+      : // Searching, the matches drive (CROSS JOIN fixes the join order): a rare word stays fast however
+        // large the catalog, where scanning the listing index for it would read most of the table.
+        (
+          await db.all<RawProduct>(
+            sql`SELECT products.* FROM products_fts CROSS JOIN products ON products.rowid = products_fts.rowid
+                 WHERE products_fts MATCH ${match}${where.length > 0 ? sql` AND ${and(...where)}` : sql``}
+                 ORDER BY products.created_at DESC, products.id DESC LIMIT ${filter.limit + 1}`,
+          )
+        ).map(fromRaw);
   const page = toPage(rows, filter.limit, (p) => [p.createdAt, p.id]);
   const barcodes = await barcodesOf(
     env,
