@@ -18,6 +18,7 @@ import { customerRoutes } from "./modules/customers/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
+import { orderRoutes } from "./modules/orders/routes";
 import { systemRoutes } from "./modules/system/routes";
 import { userRoutes } from "./modules/users/routes";
 import { ensureFirstAdmin } from "./modules/users/service";
@@ -111,6 +112,7 @@ export function createApp() {
     .route("/", catalogRoutes)
     .route("/", inventoryRoutes)
     .route("/", cartRoutes)
+    .route("/", orderRoutes)
     .route("/", systemRoutes)
     .route("/", roomRoutes);
 

@@ -151,3 +151,18 @@ export async function makeProduct(
   if (!publish) return res.body;
   return (await writer.post(`/api/v1/products/${res.body.id}/publish`)).body;
 }
+
+/** Creates an order through the intake door (a purchase by default: no stock involved). */
+export async function makeOrder(api: ReturnType<typeof as>, overrides: Record<string, unknown> = {}): Promise<Record<string, any>> {
+  const res = await api.post("/api/v1/orders/intake", {
+    source: "test",
+    external_ref: crypto.randomUUID(),
+    kind: "purchase",
+    merchant: "Test Retailer",
+    currency: "EUR",
+    lines: [{ sku: "X-1", name: "Thing", quantity: 1, unit_price: 1000 }],
+    ...overrides,
+  });
+  if (res.status !== 201) throw new Error(`order: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.order;
+}

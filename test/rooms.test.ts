@@ -1,14 +1,14 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { bearer, call, problemOf, seedUser, tokenFor } from "./helpers";
+import { as, bearer, call, makeOrder, problemOf, seedUser, tokenFor } from "./helpers";
 import { join } from "./ws";
 
 describe("order rooms", () => {
   it("two members see each other's messages, and one who joins after eviction still gets the history", async () => {
-    const orderId = crypto.randomUUID();
-    const path = `/api/v1/orders/${orderId}/room`;
     const alice = await seedUser("staff");
+    const orderId = (await makeOrder(as(await tokenFor(alice)))).id;
+    const path = `/api/v1/orders/${orderId}/room`;
     const bob = await seedUser("manager");
     const carol = await seedUser("admin");
 
@@ -45,8 +45,9 @@ describe("order rooms", () => {
   });
 
   it("refuses an empty or oversized message with an error frame and stores nothing", async () => {
-    const path = `/api/v1/orders/${crypto.randomUUID()}/room`;
-    const a = await join(path, await tokenFor(await seedUser("staff")));
+    const staffToken = await tokenFor(await seedUser("staff"));
+    const path = `/api/v1/orders/${(await makeOrder(as(staffToken))).id}/room`;
+    const a = await join(path, staffToken);
     await a.next("welcome");
     a.send({ type: "message", body: "" });
     expect((await a.next("error")).code).toBe("bad-message");
@@ -75,7 +76,10 @@ describe("order rooms", () => {
 
   it("answers 400 to a plain GET on the room", async () => {
     const token = await tokenFor(await seedUser("staff"));
-    const res = await call(`/api/v1/orders/${crypto.randomUUID()}/room`, { headers: bearer(token) });
+    const order = await makeOrder(as(token));
+    const res = await call(`/api/v1/orders/${order.id}/room`, { headers: bearer(token) });
     expect(res.status).toBe(400);
+    const missing = await call(`/api/v1/orders/${crypto.randomUUID()}/room`, { headers: { ...bearer(token), upgrade: "websocket" } });
+    expect(missing.status).toBe(404);
   });
 });

@@ -4,9 +4,10 @@ import * as catalog from "./schema/catalog";
 import * as commerce from "./schema/commerce";
 import * as customers from "./schema/customers";
 import * as inventory from "./schema/inventory";
+import * as orders from "./schema/orders";
 import * as system from "./schema/system";
 
-export const schema = { ...system, ...auth, ...customers, ...catalog, ...inventory, ...commerce };
+export const schema = { ...system, ...auth, ...customers, ...catalog, ...inventory, ...commerce, ...orders };
 
 export const getDb = (d1: D1Database) => drizzle(d1, { schema });
 export type Db = ReturnType<typeof getDb>;

@@ -21,6 +21,9 @@ export interface RoomMessage {
 export const MEMBER_HEADER = "x-roms-member";
 export const MAX_MESSAGE_CHARS = 4000;
 export const HISTORY_ON_JOIN = 100;
+/** Each member may post this many messages per window; more get a rate-limited error. */
+export const MESSAGES_PER_WINDOW = 10;
+export const WINDOW_MS = 10_000;
 
 type ClientFrame = { type: "message"; body: string } | { type: "ping" };
 
@@ -35,7 +38,12 @@ function parseFrame(data: string | ArrayBuffer): ClientFrame | undefined {
   }
 }
 
+export type PostResult = RoomMessage | { error: string; code: "bad-message" | "rate-limited" };
+
 export class Room extends DurableObject<Env> {
+  /** Recent post times per member; kept in memory, so a restart forgives (harmless for a rate limit). */
+  #recent = new Map<string, number[]>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS messages (
@@ -78,7 +86,7 @@ export class Room extends DurableObject<Env> {
     if (frame.type === "message") {
       const result = this.post(member, frame.body);
       if ("error" in result)
-        ws.send(JSON.stringify({ type: "error", code: "bad-message", detail: result.error }));
+        ws.send(JSON.stringify({ type: "error", code: result.code, detail: result.error }));
       return;
     }
     ws.send(JSON.stringify({ type: "error", code: "unknown-type", detail: "Unknown frame type." }));
@@ -95,10 +103,22 @@ export class Room extends DurableObject<Env> {
   }
 
   /** Persists a chat message and sends it to everyone in the room. Also reached by RPC from REST. */
-  post(author: Member, body: unknown): RoomMessage | { error: string } {
-    if (typeof body !== "string" || body.trim() === "") return { error: "A message needs a non-empty body." };
-    if (body.length > MAX_MESSAGE_CHARS)
-      return { error: `A message holds at most ${MAX_MESSAGE_CHARS} characters.` };
+  post(author: Member, body: unknown): PostResult {
+    if (typeof body !== "string" || body.trim() === "") {
+      return { error: "A message needs a non-empty body.", code: "bad-message" };
+    }
+    if (body.length > MAX_MESSAGE_CHARS) {
+      return { error: `A message holds at most ${MAX_MESSAGE_CHARS} characters.`, code: "bad-message" };
+    }
+    const now = Date.now();
+    const recent = (this.#recent.get(author.id) ?? []).filter((t) => now - t < WINDOW_MS);
+    if (recent.length >= MESSAGES_PER_WINDOW) {
+      return {
+        error: `At most ${MESSAGES_PER_WINDOW} messages per ${WINDOW_MS / 1000} seconds; wait a moment.`,
+        code: "rate-limited",
+      };
+    }
+    this.#recent.set(author.id, [...recent, now]);
     const message: RoomMessage = { id: newId(), author, body, at: new Date().toISOString() };
     this.ctx.storage.sql.exec(
       "INSERT INTO messages (id, author, body, at) VALUES (?, ?, ?, ?)",

@@ -3,23 +3,24 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { createRouter, problems } from "../lib/openapi";
-import { badRequest, forbidden, notFound } from "../lib/problem";
+import { badRequest, forbidden } from "../lib/problem";
 import { principalOf, requirePermission } from "../modules/auth/middleware";
-import { customerScope } from "../modules/auth/principal";
+import { visibleOrder } from "../modules/orders/service";
 import { MEMBER_HEADER, type Member } from "./room";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
 
 const upgradeResponses = {
   101: { description: "Switching to the room's WebSocket" },
-  ...problems(400, 401, 403),
+  ...problems(400, 401, 403, 404),
 };
 
 const orderRoom = createRoute({
   method: "get",
   path: "/orders/{id}/room",
   tags: ["rooms"],
-  summary: "Join an order's live room (WebSocket; token as Bearer or ?access_token=)",
+  summary: "Join an order's live room: chat, presence, status (WebSocket; token as Bearer or ?access_token=)",
+  description: "Staff, and the users of the order's customer; anyone else gets 404 as for a missing order.",
   middleware: [requirePermission("orders", "read")] as const,
   request: { params: IdParam },
   responses: upgradeResponses,
@@ -35,23 +36,30 @@ const inventoryRoom = createRoute({
   responses: upgradeResponses,
 });
 
-function forward(c: Context<AppEnv>, stub: DurableObjectStub): Promise<Response> {
+/** The member a person joins as. */
+export function memberOf(c: Context<AppEnv>): Member {
+  const principal = principalOf(c);
+  if (principal.kind !== "user") throw forbidden("Rooms are for signed-in people.");
+  return { id: principal.id, name: principal.name, role: principal.role ?? principal.kind };
+}
+
+function forward(c: Context<AppEnv>, stub: DurableObjectStub, member: Member): Promise<Response> {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     throw badRequest("This endpoint expects a WebSocket upgrade.");
   }
-  const principal = principalOf(c);
-  if (principal.kind !== "user") throw forbidden("Rooms are for signed-in people.");
-  // Customers join their own orders' rooms once orders exist; until then no room is theirs to see.
-  if (customerScope(principal) !== null) throw notFound("No such room.");
-  const member: Member = { id: principal.id, name: principal.name, role: principal.role ?? principal.kind };
   const headers = new Headers(c.req.raw.headers);
   headers.set(MEMBER_HEADER, JSON.stringify(member));
   return stub.fetch(new Request(c.req.url, { headers }));
 }
 
 export const roomRoutes = createRouter()
-  .openapi(orderRoom, (c) => forward(c, c.env.ORDER_ROOM.getByName(c.req.valid("param").id)) as never)
-  .openapi(
-    inventoryRoom,
-    (c) => forward(c, c.env.INVENTORY_ROOM.getByName(c.req.valid("param").id)) as never,
-  );
+  .openapi(orderRoom, async (c) => {
+    const member = memberOf(c);
+    const { id } = c.req.valid("param");
+    await visibleOrder(c.env, principalOf(c), id);
+    return forward(c, c.env.ORDER_ROOM.getByName(id), member) as never;
+  })
+  .openapi(inventoryRoom, async (c) => {
+    const member = memberOf(c);
+    return forward(c, c.env.INVENTORY_ROOM.getByName(c.req.valid("param").id), member) as never;
+  });

@@ -1,6 +1,6 @@
 // Tables of the Worker's own doors: raw inbound mail and the runs of the clock.
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -45,4 +45,18 @@ export const cronRuns = sqliteTable(
     uniqueIndex("cron_runs_tick_uq").on(t.cron, t.scheduledAt),
     index("cron_runs_started_idx").on(t.startedAt, t.id),
   ],
+);
+
+/**
+ * Assertions inside a D1 batch: `INSERT INTO batch_guards (name, ok) SELECT ?, <condition>` fails its CHECK
+ * when the condition is false, and a failed statement rolls the whole batch back. Rows that pass are
+ * deleted by the same batch, so the table stays empty.
+ */
+export const batchGuards = sqliteTable(
+  "batch_guards",
+  {
+    name: text("name").notNull(),
+    ok: integer("ok").notNull(),
+  },
+  (t) => [check("batch_guards_ok", sql`${t.ok} = 1`)],
 );

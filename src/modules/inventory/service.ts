@@ -6,6 +6,7 @@ import { and, asc, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { locations, type MOVEMENT_KINDS, stockLevels, stockMovements } from "../../db/schema/inventory";
 import type { Env } from "../../env";
+import { assertion } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { decodeCursor, encodeCursor, toPage } from "../../lib/pagination";
 import { badRequest, conflict, notFound } from "../../lib/problem";
@@ -136,7 +137,7 @@ export async function availableByProduct(env: Env, productIds: string[]): Promis
   return totals;
 }
 
-interface Leg {
+export interface Leg {
   productId: string;
   locationId: string;
   kind: MovementKind;
@@ -211,6 +212,66 @@ const selectLevel = (env: Env, productId: string, locationId: string) =>
     productId,
     locationId,
   );
+
+/**
+ * The statements of one stock movement, for a caller's larger batch: the level row, the guarded movement,
+ * the level update, and an assertion that aborts the whole batch if the guard did not hold.
+ */
+export function legStatements(
+  env: Env,
+  leg: Leg,
+  ctx: MovementContext,
+  movementId = newId(),
+  now = new Date().toISOString(),
+) {
+  return [
+    ensureLevel(env, leg.productId, leg.locationId),
+    movementInsert(env, movementId, leg, ctx, null, now),
+    levelUpdate(env, movementId, leg, now),
+    assertion(env.DB, `stock:${leg.kind}`, "EXISTS (SELECT 1 FROM stock_movements WHERE id = ?)", movementId),
+  ];
+}
+
+export const reserveLeg = (
+  productId: string,
+  locationId: string,
+  quantity: number,
+  backorderable: boolean,
+): Leg => ({
+  productId,
+  locationId,
+  kind: "reserve",
+  quantity: 0,
+  reservedDelta: quantity,
+  backorderable,
+});
+export const releaseLeg = (productId: string, locationId: string, quantity: number): Leg => ({
+  productId,
+  locationId,
+  kind: "release",
+  quantity: 0,
+  reservedDelta: -quantity,
+  backorderable: true,
+});
+/** Ships `quantity`, of which `reserved` was held for it. */
+export const saleLeg = (productId: string, locationId: string, quantity: number, reserved: number): Leg => ({
+  productId,
+  locationId,
+  kind: "sale",
+  quantity: -quantity,
+  reservedDelta: -reserved,
+  backorderable: true,
+});
+
+/** Available stock of one product per location, most first. */
+export async function availabilityByLocation(env: Env, productId: string) {
+  const { results } = await env.DB.prepare(
+    "SELECT location_id, on_hand - reserved AS available FROM stock_levels WHERE product_id = ? ORDER BY available DESC, location_id",
+  )
+    .bind(productId)
+    .all<{ location_id: string; available: number }>();
+  return results;
+}
 
 /** Explains a refused movement from the level as it now is. */
 function refusal(leg: Leg, level: LevelView): never {

@@ -1,0 +1,109 @@
+// Orders: the lifecycle, lines with their fill state and substitutes, the event timeline, and the counter
+// that gives human numbers (R-2026-000123) that are never reused.
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+export const ORDER_STATUSES = [
+  "placed",
+  "under_risk",
+  "awaiting_customer",
+  "picking",
+  "shipped",
+  "delivered",
+  "cancelled",
+] as const;
+export const PAYMENT_STATUSES = ["unpaid", "partial", "paid", "refunded"] as const;
+
+export const orders = sqliteTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    number: text("number").notNull(),
+    kind: text("kind", { enum: ["sale", "purchase"] }).notNull(),
+    status: text("status", { enum: ORDER_STATUSES }).notNull(),
+    source: text("source").notNull(),
+    externalRef: text("external_ref"),
+    customerId: text("customer_id"),
+    merchant: text("merchant"),
+    currency: text("currency").notNull(),
+    subtotalMinor: integer("subtotal_minor").notNull(),
+    taxMinor: integer("tax_minor").notNull(),
+    shippingMinor: integer("shipping_minor").notNull().default(0),
+    discountMinor: integer("discount_minor").notNull().default(0),
+    totalMinor: integer("total_minor").notNull(),
+    paymentStatus: text("payment_status", { enum: PAYMENT_STATUSES }).notNull().default("unpaid"),
+    carrier: text("carrier"),
+    trackingNumber: text("tracking_number"),
+    trackingUrl: text("tracking_url"),
+    notes: text("notes"),
+    staffNotes: text("staff_notes"),
+    /** SHA-256 of the last intake payload applied: a repeat of the same content changes nothing. */
+    intakeHash: text("intake_hash"),
+    version: integer("version").notNull().default(0),
+    placedAt: text("placed_at").notNull(),
+    underRiskAt: text("under_risk_at"),
+    awaitingCustomerAt: text("awaiting_customer_at"),
+    pickingAt: text("picking_at"),
+    shippedAt: text("shipped_at"),
+    deliveredAt: text("delivered_at"),
+    cancelledAt: text("cancelled_at"),
+    createdBy: text("created_by"),
+    createdAt: text("created_at").notNull().default(now),
+    updatedAt: text("updated_at").notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex("orders_number_uq").on(t.number),
+    uniqueIndex("orders_source_ref_uq").on(t.source, t.externalRef),
+    index("orders_placed_idx").on(t.placedAt, t.id),
+    index("orders_status_placed_idx").on(t.status, t.placedAt, t.id),
+    index("orders_customer_placed_idx").on(t.customerId, t.placedAt, t.id),
+  ],
+);
+
+export const orderLines = sqliteTable(
+  "order_lines",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    lineNo: integer("line_no").notNull(),
+    productId: text("product_id"),
+    sku: text("sku").notNull(),
+    name: text("name").notNull(),
+    quantity: integer("quantity").notNull(),
+    unitPriceMinor: integer("unit_price_minor").notNull(),
+    taxRateBp: integer("tax_rate_bp").notNull().default(0),
+    /** Where its stock is reserved; null for lines that hold no stock (purchases, unknown products). */
+    locationId: text("location_id"),
+    /** Reserved quantity this line holds right now. */
+    reserved: integer("reserved").notNull().default(0),
+    fill: text("fill", { enum: ["ok", "short", "untracked"] }).notNull(),
+    riskReason: text("risk_reason"),
+    /** Up to two product ids offered when the line is short. */
+    substitutes: text("substitutes", { mode: "json" }).$type<string[]>().notNull(),
+    replacedProductId: text("replaced_product_id"),
+  },
+  (t) => [uniqueIndex("order_lines_no_uq").on(t.orderId, t.lineNo)],
+);
+
+export const orderEvents = sqliteTable(
+  "order_events",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    type: text("type").notNull(),
+    fromStatus: text("from_status"),
+    toStatus: text("to_status"),
+    source: text("source").notNull(),
+    actorId: text("actor_id"),
+    details: text("details", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: text("created_at").notNull().default(now),
+  },
+  (t) => [index("order_events_order_idx").on(t.orderId, t.createdAt, t.id)],
+);
+
+export const orderCounters = sqliteTable("order_counters", {
+  year: integer("year").primaryKey(),
+  last: integer("last").notNull(),
+});

@@ -1,0 +1,978 @@
+// Orders: placing (from a cart or through intake), the lifecycle with its stock effects, substitutes,
+// lists and dashboards. Every change is one D1 batch with its event row; a batch whose conditions fail
+// (another change got there first, stock ran out) is rolled back whole.
+import type { Env } from "../../env";
+import { assertion, clearAssertions, failedAssertion } from "../../lib/batch";
+import { newId } from "../../lib/ids";
+import { money } from "../../lib/money";
+import { decodeCursor, toPage } from "../../lib/pagination";
+import { badRequest, conflict, forbidden, notFound } from "../../lib/problem";
+import { customerScope, type Principal } from "../auth/principal";
+import { lineTax } from "../carts/service";
+import { similarProducts } from "../catalog/insights";
+import { availabilityByLocation, legStatements, releaseLeg, reserveLeg, saleLeg } from "../inventory/service";
+import { isUniqueViolation } from "../users/service";
+import { canMove, type OrderStatus, PROGRESS, pathTo, REACHED_AT, TRANSITIONS } from "./lifecycle";
+
+export interface OrderRow {
+  id: string;
+  number: string;
+  kind: "sale" | "purchase";
+  status: OrderStatus;
+  source: string;
+  external_ref: string | null;
+  customer_id: string | null;
+  merchant: string | null;
+  currency: string;
+  subtotal_minor: number;
+  tax_minor: number;
+  shipping_minor: number;
+  discount_minor: number;
+  total_minor: number;
+  payment_status: "unpaid" | "partial" | "paid" | "refunded";
+  carrier: string | null;
+  tracking_number: string | null;
+  tracking_url: string | null;
+  notes: string | null;
+  staff_notes: string | null;
+  intake_hash: string | null;
+  version: number;
+  placed_at: string;
+  under_risk_at: string | null;
+  awaiting_customer_at: string | null;
+  picking_at: string | null;
+  shipped_at: string | null;
+  delivered_at: string | null;
+  cancelled_at: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LineRow {
+  id: string;
+  order_id: string;
+  line_no: number;
+  product_id: string | null;
+  sku: string;
+  name: string;
+  quantity: number;
+  unit_price_minor: number;
+  tax_rate_bp: number;
+  location_id: string | null;
+  reserved: number;
+  fill: "ok" | "short" | "untracked";
+  risk_reason: string | null;
+  substitutes: string;
+  replaced_product_id: string | null;
+}
+
+export const isStaff = (p: Principal | undefined) => p !== undefined && customerScope(p) === null;
+
+export function toOrderView(o: OrderRow, lines: LineRow[], staff: boolean) {
+  return {
+    id: o.id,
+    number: o.number,
+    kind: o.kind,
+    status: o.status,
+    allowed_transitions: [...TRANSITIONS[o.status]],
+    source: o.source,
+    external_ref: o.external_ref,
+    customer_id: o.customer_id,
+    merchant: o.merchant,
+    currency: o.currency,
+    lines: lines.map((l) => ({
+      id: l.id,
+      line_no: l.line_no,
+      product_id: l.product_id,
+      sku: l.sku,
+      name: l.name,
+      quantity: l.quantity,
+      unit_price: money(l.unit_price_minor, o.currency),
+      tax_rate_bp: l.tax_rate_bp,
+      line_total: money(l.unit_price_minor * l.quantity, o.currency),
+      fill: l.fill,
+      risk_reason: l.risk_reason,
+      substitutes: JSON.parse(l.substitutes) as string[],
+      replaced_product_id: l.replaced_product_id,
+      ...(staff && { location_id: l.location_id, reserved: l.reserved }),
+    })),
+    totals: {
+      subtotal: money(o.subtotal_minor, o.currency),
+      tax: money(o.tax_minor, o.currency),
+      shipping: money(o.shipping_minor, o.currency),
+      discount: money(o.discount_minor, o.currency),
+      total: money(o.total_minor, o.currency),
+    },
+    payment_status: o.payment_status,
+    tracking: { carrier: o.carrier, number: o.tracking_number, url: o.tracking_url },
+    notes: o.notes,
+    ...(staff && { staff_notes: o.staff_notes }),
+    reached: {
+      placed: o.placed_at,
+      under_risk: o.under_risk_at,
+      awaiting_customer: o.awaiting_customer_at,
+      picking: o.picking_at,
+      shipped: o.shipped_at,
+      delivered: o.delivered_at,
+      cancelled: o.cancelled_at,
+    },
+    version: o.version,
+    created_at: o.created_at,
+    updated_at: o.updated_at,
+  };
+}
+export type OrderView = ReturnType<typeof toOrderView>;
+
+// Reading
+
+async function loadOrder(env: Env, id: string) {
+  const [order, lines] = await env.DB.batch([
+    env.DB.prepare("SELECT * FROM orders WHERE id = ?").bind(id),
+    env.DB.prepare("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no").bind(id),
+  ]);
+  const row = order?.results[0] as OrderRow | undefined;
+  return row ? { order: row, lines: (lines?.results ?? []) as LineRow[] } : undefined;
+}
+
+/** The order as this caller may see it: a customer user asking for another customer's order gets 404. */
+export async function visibleOrder(env: Env, principal: Principal, id: string) {
+  const loaded = await loadOrder(env, id);
+  const scope = customerScope(principal);
+  if (!loaded || (scope !== null && loaded.order.customer_id !== scope)) throw notFound("No such order.");
+  return loaded;
+}
+
+export async function getOrder(env: Env, principal: Principal, id: string) {
+  const { order, lines } = await visibleOrder(env, principal, id);
+  return toOrderView(order, lines, isStaff(principal));
+}
+
+export async function listEvents(env: Env, principal: Principal, id: string) {
+  await visibleOrder(env, principal, id);
+  const { results } = await env.DB.prepare(
+    "SELECT * FROM order_events WHERE order_id = ? ORDER BY created_at, id",
+  )
+    .bind(id)
+    .all<Record<string, unknown> & { details: string | null }>();
+  return results.map((e) => ({
+    id: e.id as string,
+    type: e.type as string,
+    from_status: e.from_status as string | null,
+    to_status: e.to_status as string | null,
+    source: e.source as string,
+    actor_id: e.actor_id as string | null,
+    details: e.details ? (JSON.parse(e.details) as Record<string, unknown>) : null,
+    created_at: e.created_at as string,
+  }));
+}
+
+// Writing: the building blocks of every batch
+
+interface EventInput {
+  orderId: string;
+  type: string;
+  from?: OrderStatus | null;
+  to?: OrderStatus | null;
+  source: string;
+  actorId: string | null;
+  details?: Record<string, unknown>;
+  at: string;
+}
+
+const eventStatement = (env: Env, e: EventInput, id = newId()) =>
+  env.DB.prepare(
+    `INSERT INTO order_events (id, order_id, type, from_status, to_status, source, actor_id, details, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).bind(
+    id,
+    e.orderId,
+    e.type,
+    e.from ?? null,
+    e.to ?? null,
+    e.source,
+    e.actorId,
+    e.details ? JSON.stringify(e.details) : null,
+    e.at,
+  );
+
+/** Asserts the order is still as it was read: the batch is undone if someone changed it meanwhile. */
+const unchangedSince = (env: Env, order: OrderRow) =>
+  assertion(
+    env.DB,
+    "order-unchanged",
+    "EXISTS (SELECT 1 FROM orders WHERE id = ? AND version = ?)",
+    order.id,
+    order.version,
+  );
+
+/** Human order numbers: a counter per year that only goes up, so a number is never reused. */
+async function allocateNumber(env: Env, at: Date): Promise<string> {
+  const year = at.getUTCFullYear();
+  const last = await env.DB.prepare(
+    `INSERT INTO order_counters (year, last) VALUES (?, 1)
+     ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
+  )
+    .bind(year)
+    .first<number>("last");
+  return `R-${year}-${String(last).padStart(6, "0")}`;
+}
+
+export function totalsOf(
+  lines: { unitPriceMinor: number; quantity: number; taxRateBp: number }[],
+  shipping: number,
+  discount: number,
+) {
+  const subtotal = lines.reduce((s, l) => s + l.unitPriceMinor * l.quantity, 0);
+  const tax = lines.reduce((s, l) => s + lineTax(l.unitPriceMinor * l.quantity, l.taxRateBp), 0);
+  return { subtotal, tax, total: subtotal + tax + shipping - discount };
+}
+
+async function notifyRoom(env: Env, orderId: string, event: Record<string, unknown>) {
+  try {
+    await env.ORDER_ROOM.getByName(orderId).publish(event);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: "warn",
+        msg: "order room publish failed",
+        order_id: orderId,
+        error: String(error),
+      }),
+    );
+  }
+}
+
+// Placing
+
+export interface DraftLine {
+  productId: string | null;
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceMinor: number;
+  taxRateBp: number;
+  /** The customer's own ranked substitutes (from the cart). */
+  wanted: string[];
+}
+
+export interface DraftOrder {
+  kind: "sale" | "purchase";
+  source: string;
+  externalRef: string | null;
+  customerId: string | null;
+  merchant: string | null;
+  currency: string;
+  lines: DraftLine[];
+  shippingMinor: number;
+  discountMinor: number;
+  paymentStatus: OrderRow["payment_status"];
+  carrier: string | null;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+  notes: string | null;
+  staffNotes: string | null;
+  placedAt: string;
+  actorId: string | null;
+  intakeHash: string | null;
+  cartId: string | null;
+}
+
+interface PlannedLine extends DraftLine {
+  id: string;
+  lineNo: number;
+  fill: LineRow["fill"];
+  locationId: string | null;
+  reserved: number;
+  riskReason: string | null;
+  substitutes: string[];
+  backorderable: boolean;
+}
+
+/** Picks where each line's stock comes from, or says why it cannot be filled. */
+async function planLines(env: Env, draft: DraftOrder): Promise<PlannedLine[]> {
+  const planned: PlannedLine[] = [];
+  for (const [i, line] of draft.lines.entries()) {
+    const base = { ...line, id: newId(), lineNo: i + 1, substitutes: [] as string[], backorderable: false };
+    if (draft.kind !== "sale" || line.productId === null) {
+      planned.push({ ...base, fill: "untracked", locationId: null, reserved: 0, riskReason: null });
+      continue;
+    }
+    const backorderable =
+      (await env.DB.prepare("SELECT allow_backorder FROM products WHERE id = ?")
+        .bind(line.productId)
+        .first<number>("allow_backorder")) === 1;
+    const places = await availabilityByLocation(env, line.productId);
+    const fits = places.find((p) => p.available >= line.quantity) ?? (backorderable ? places[0] : undefined);
+    if (fits) {
+      planned.push({
+        ...base,
+        backorderable,
+        fill: "ok",
+        locationId: fits.location_id,
+        reserved: line.quantity,
+        riskReason: null,
+      });
+    } else {
+      const most = Math.max(0, places[0]?.available ?? 0);
+      planned.push({
+        ...base,
+        backorderable,
+        fill: "short",
+        locationId: null,
+        reserved: 0,
+        riskReason: `Only ${most} available for ${line.quantity} ordered.`,
+      });
+    }
+  }
+  return planned;
+}
+
+/** Substitutes to offer for a short line: the customer's own choices that are in stock, else similar ones. */
+async function offerSubstitutes(env: Env, line: PlannedLine): Promise<string[]> {
+  const inStock: string[] = [];
+  for (const id of line.wanted) {
+    const places = await availabilityByLocation(env, id);
+    if ((places[0]?.available ?? 0) >= line.quantity) inStock.push(id);
+  }
+  if (inStock.length > 0 || line.productId === null) return inStock.slice(0, 2);
+  try {
+    const similar = await similarProducts(env, undefined, line.productId, 5);
+    return similar.items
+      .filter((i) => i.available >= line.quantity)
+      .slice(0, 2)
+      .map((i) => i.product.id);
+  } catch {
+    return [];
+  }
+}
+
+const PLACE_ATTEMPTS = 3;
+
+/** Places an order: lines planned against stock, reservations, events and the order row in one batch. */
+export async function placeOrder(env: Env, draft: DraftOrder): Promise<OrderView> {
+  for (let attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
+    const lines = await planLines(env, draft);
+    const short = lines.filter((l) => l.fill === "short");
+    for (const l of short) l.substitutes = await offerSubstitutes(env, l);
+
+    const now = new Date().toISOString();
+    const steps: OrderStatus[] =
+      draft.kind === "purchase"
+        ? []
+        : short.length === 0
+          ? ["picking"]
+          : short.every((l) => l.substitutes.length > 0)
+            ? ["under_risk", "awaiting_customer"]
+            : ["under_risk"];
+    const status = steps.at(-1) ?? "placed";
+    const totals = totalsOf(draft.lines, draft.shippingMinor, draft.discountMinor);
+    const id = newId();
+    const number = await allocateNumber(env, new Date(draft.placedAt));
+    const reached = Object.fromEntries(steps.map((s) => [REACHED_AT[s], now]));
+
+    const statements: D1PreparedStatement[] = [
+      env.DB.prepare(
+        `INSERT INTO orders (id, number, kind, status, source, external_ref, customer_id, merchant, currency,
+                             subtotal_minor, tax_minor, shipping_minor, discount_minor, total_minor, payment_status,
+                             carrier, tracking_number, tracking_url, notes, staff_notes, intake_hash, placed_at,
+                             under_risk_at, awaiting_customer_at, picking_at, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).bind(
+        id,
+        number,
+        draft.kind,
+        status,
+        draft.source,
+        draft.externalRef,
+        draft.customerId,
+        draft.merchant,
+        draft.currency,
+        totals.subtotal,
+        totals.tax,
+        draft.shippingMinor,
+        draft.discountMinor,
+        totals.total,
+        draft.paymentStatus,
+        draft.carrier,
+        draft.trackingNumber,
+        draft.trackingUrl,
+        draft.notes,
+        draft.staffNotes,
+        draft.intakeHash,
+        draft.placedAt,
+        reached.under_risk_at ?? null,
+        reached.awaiting_customer_at ?? null,
+        reached.picking_at ?? null,
+        draft.actorId,
+        now,
+        now,
+      ),
+      ...lines.map((l) =>
+        env.DB.prepare(
+          `INSERT INTO order_lines (id, order_id, line_no, product_id, sku, name, quantity, unit_price_minor, tax_rate_bp,
+                                    location_id, reserved, fill, risk_reason, substitutes)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).bind(
+          l.id,
+          id,
+          l.lineNo,
+          l.productId,
+          l.sku,
+          l.name,
+          l.quantity,
+          l.unitPriceMinor,
+          l.taxRateBp,
+          l.locationId,
+          l.reserved,
+          l.fill,
+          l.riskReason,
+          JSON.stringify(l.substitutes),
+        ),
+      ),
+      eventStatement(env, {
+        orderId: id,
+        type: "created",
+        to: "placed",
+        source: draft.source,
+        actorId: draft.actorId,
+        details: { number, lines: lines.length, total: totals.total, currency: draft.currency },
+        at: now,
+      }),
+      ...steps.map((to, i) =>
+        eventStatement(env, {
+          orderId: id,
+          type: "status",
+          from: i === 0 ? "placed" : steps[i - 1],
+          to,
+          source: draft.source,
+          actorId: draft.actorId,
+          details:
+            to === "under_risk"
+              ? { short_lines: short.map((l) => ({ line_no: l.lineNo, sku: l.sku, reason: l.riskReason })) }
+              : to === "awaiting_customer"
+                ? { offered: short.map((l) => ({ line_no: l.lineNo, substitutes: l.substitutes })) }
+                : { reserved: lines.filter((l) => l.fill === "ok").length },
+          at: now,
+        }),
+      ),
+      ...lines
+        .filter((l) => l.fill === "ok" && l.locationId !== null && l.productId !== null)
+        .flatMap((l) =>
+          legStatements(
+            env,
+            reserveLeg(l.productId as string, l.locationId as string, l.quantity, l.backorderable),
+            {
+              actorId: draft.actorId,
+              referenceType: "order",
+              referenceId: id,
+              reason: `Order ${number}`,
+            },
+          ),
+        ),
+      ...(draft.cartId
+        ? [
+            assertion(
+              env.DB,
+              "cart-open",
+              "EXISTS (SELECT 1 FROM carts WHERE id = ? AND status = 'open')",
+              draft.cartId,
+            ),
+            env.DB.prepare("UPDATE carts SET status = 'ordered', updated_at = ? WHERE id = ?").bind(
+              now,
+              draft.cartId,
+            ),
+          ]
+        : []),
+      clearAssertions(env.DB),
+    ];
+    try {
+      await env.DB.batch(statements);
+    } catch (error) {
+      if (failedAssertion(error) && attempt < PLACE_ATTEMPTS) continue; // stock moved under us: plan again
+      if (failedAssertion(error))
+        throw conflict("Stock or the cart changed while the order was placed; try again.");
+      if (isUniqueViolation(error)) throw new DuplicateOrder();
+      throw error;
+    }
+    const view = await loadOrder(env, id);
+    const result = toOrderView(view?.order as OrderRow, view?.lines ?? [], true);
+    await notifyRoom(env, id, { type: "status", status: result.status, order_id: id });
+    return result;
+  }
+  throw conflict("Stock changed while the order was placed; try again.");
+}
+
+/** Thrown when (source, external_ref) already exists: intake turns it into an update. */
+export class DuplicateOrder extends Error {}
+
+export async function placeFromCart(env: Env, principal: Principal, input: { notes?: string | undefined }) {
+  if (principal.kind !== "user" || principal.role !== "customer" || !principal.customerId) {
+    throw forbidden("Orders are placed from carts by customer users linked to a customer.");
+  }
+  const cart = await env.DB.prepare("SELECT id FROM carts WHERE user_id = ? AND status = 'open'")
+    .bind(principal.id)
+    .first<{ id: string }>();
+  const { results } = cart
+    ? await env.DB.prepare(
+        `SELECT l.product_id, l.quantity, l.substitutes, p.sku, p.name, p.price_minor, p.currency, p.tax_rate_bp
+           FROM cart_lines l JOIN products p ON p.id = l.product_id
+          WHERE l.cart_id = ? AND p.status = 'published' AND p.deleted_at IS NULL ORDER BY l.added_at, l.product_id`,
+      )
+        .bind(cart.id)
+        .all<{
+          product_id: string;
+          quantity: number;
+          substitutes: string;
+          sku: string;
+          name: string;
+          price_minor: number;
+          currency: string;
+          tax_rate_bp: number;
+        }>()
+    : { results: [] };
+  if (!cart || results.length === 0) throw conflict("Your cart is empty.");
+  const currencies = new Set(results.map((r) => r.currency));
+  if (currencies.size > 1) throw conflict("An order is in one currency; your cart holds several. Split it.");
+  return placeOrder(env, {
+    kind: "sale",
+    source: "cart",
+    externalRef: null,
+    customerId: principal.customerId,
+    merchant: null,
+    currency: results[0]?.currency as string,
+    lines: results.map((r) => ({
+      productId: r.product_id,
+      sku: r.sku,
+      name: r.name,
+      quantity: r.quantity,
+      unitPriceMinor: r.price_minor,
+      taxRateBp: r.tax_rate_bp,
+      wanted: JSON.parse(r.substitutes) as string[],
+    })),
+    shippingMinor: 0,
+    discountMinor: 0,
+    paymentStatus: "unpaid",
+    carrier: null,
+    trackingNumber: null,
+    trackingUrl: null,
+    notes: input.notes ?? null,
+    staffNotes: null,
+    placedAt: new Date().toISOString(),
+    actorId: principal.id,
+    intakeHash: null,
+    cartId: cart.id,
+  });
+}
+
+// The lifecycle
+
+export interface TransitionInput {
+  to: OrderStatus;
+  source: string;
+  actorId: string | null;
+  note?: string | undefined;
+  details?: Record<string, unknown>;
+}
+
+const CUSTOMER_CANCELLABLE: OrderStatus[] = ["placed", "under_risk", "awaiting_customer"];
+
+/** Who may make which move: staff and integrations any allowed move; customers only cancel early. */
+export function checkMovePermission(principal: Principal, order: OrderRow, to: OrderStatus) {
+  if (customerScope(principal) === null) return;
+  if (to !== "cancelled" || !CUSTOMER_CANCELLABLE.includes(order.status)) {
+    throw forbidden("Customers may cancel an order before picking starts; other moves are for staff.");
+  }
+}
+
+/** Applies one allowed move with its stock effects, in one batch. */
+export async function transition(
+  env: Env,
+  order: OrderRow,
+  lines: LineRow[],
+  input: TransitionInput,
+): Promise<OrderView> {
+  if (!canMove(order.status, input.to)) {
+    throw conflict(`An order that is ${order.status} cannot become ${input.to}.`, {
+      current: order.status,
+      allowed: TRANSITIONS[order.status],
+    });
+  }
+  const short = lines.filter((l) => l.fill === "short");
+  if ((input.to === "picking" || input.to === "shipped") && short.length > 0) {
+    throw conflict(
+      `Lines ${short.map((l) => l.line_no).join(", ")} cannot be filled yet; choose substitutes or cancel.`,
+      {
+        current: order.status,
+        allowed: TRANSITIONS[order.status],
+      },
+    );
+  }
+  const now = new Date().toISOString();
+  const ctx = {
+    actorId: input.actorId,
+    referenceType: "order",
+    referenceId: order.id,
+    reason: `Order ${order.number}`,
+  };
+  const effects: D1PreparedStatement[] = [];
+  if (input.to === "cancelled") {
+    for (const l of lines.filter((x) => x.reserved > 0 && x.product_id && x.location_id)) {
+      effects.push(
+        ...legStatements(env, releaseLeg(l.product_id as string, l.location_id as string, l.reserved), ctx),
+      );
+      effects.push(env.DB.prepare("UPDATE order_lines SET reserved = 0 WHERE id = ?").bind(l.id));
+    }
+  }
+  if (input.to === "shipped") {
+    for (const l of lines.filter((x) => x.fill === "ok" && x.product_id && x.location_id)) {
+      effects.push(
+        ...legStatements(
+          env,
+          saleLeg(l.product_id as string, l.location_id as string, l.quantity, l.reserved),
+          ctx,
+        ),
+      );
+      effects.push(env.DB.prepare("UPDATE order_lines SET reserved = 0 WHERE id = ?").bind(l.id));
+    }
+  }
+  try {
+    await env.DB.batch([
+      unchangedSince(env, order),
+      env.DB.prepare(
+        `UPDATE orders SET status = ?, ${REACHED_AT[input.to]} = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+      ).bind(input.to, now, now, order.id),
+      eventStatement(env, {
+        orderId: order.id,
+        type: "status",
+        from: order.status,
+        to: input.to,
+        source: input.source,
+        actorId: input.actorId,
+        details: { ...(input.note && { note: input.note }), ...input.details },
+        at: now,
+      }),
+      ...effects,
+      clearAssertions(env.DB),
+    ]);
+  } catch (error) {
+    if (!failedAssertion(error)) throw error;
+    const fresh = await loadOrder(env, order.id);
+    if (fresh && fresh.order.version !== order.version) {
+      throw conflict("The order changed meanwhile; read it again.", {
+        current: fresh.order.status,
+        allowed: TRANSITIONS[fresh.order.status],
+      });
+    }
+    throw conflict("There is not enough stock at the line's location to ship it.", { current: order.status });
+  }
+  const fresh = (await loadOrder(env, order.id)) as { order: OrderRow; lines: LineRow[] };
+  await notifyRoom(env, order.id, {
+    type: "status",
+    order_id: order.id,
+    from: order.status,
+    to: input.to,
+    source: input.source,
+  });
+  return toOrderView(fresh.order, fresh.lines, true);
+}
+
+export async function moveOrder(env: Env, principal: Principal, id: string, to: OrderStatus, note?: string) {
+  const { order, lines } = await visibleOrder(env, principal, id);
+  checkMovePermission(principal, order, to);
+  const source = principal.kind === "api_key" ? "api" : isStaff(principal) ? "staff" : "customer";
+  await transition(env, order, lines, { to, source, actorId: principal.id, note });
+  return getOrder(env, principal, id);
+}
+
+/**
+ * Puts a substitute on a short line: the customer picks one of the offered ones, staff any published
+ * product. Its stock is reserved in the same batch; when no line is short any more the order goes to picking.
+ */
+export async function chooseSubstitute(
+  env: Env,
+  principal: Principal,
+  orderId: string,
+  lineId: string,
+  productId: string,
+) {
+  const { order, lines } = await visibleOrder(env, principal, orderId);
+  const line = lines.find((l) => l.id === lineId);
+  if (!line) throw notFound("No such line.");
+  if (!["under_risk", "awaiting_customer"].includes(order.status) || line.fill !== "short") {
+    throw conflict("Only a short line of an order at risk takes a substitute.", { current: order.status });
+  }
+  const offered = JSON.parse(line.substitutes) as string[];
+  if (!isStaff(principal) && !offered.includes(productId)) {
+    throw badRequest("Choose one of the substitutes offered for this line.", [
+      { in: "body", path: "product_id", message: `One of: ${offered.join(", ") || "(none offered)"}` },
+    ]);
+  }
+  const product = await env.DB.prepare(
+    "SELECT id, sku, name, price_minor, currency, tax_rate_bp, allow_backorder FROM products WHERE id = ? AND status = 'published' AND deleted_at IS NULL",
+  )
+    .bind(productId)
+    .first<{
+      id: string;
+      sku: string;
+      name: string;
+      price_minor: number;
+      currency: string;
+      tax_rate_bp: number;
+      allow_backorder: number;
+    }>();
+  if (!product) throw notFound("No such product.");
+  if (product.currency !== order.currency)
+    throw conflict(`The substitute is priced in ${product.currency}, the order in ${order.currency}.`);
+  const places = await availabilityByLocation(env, product.id);
+  const place =
+    places.find((p) => p.available >= line.quantity) ??
+    (product.allow_backorder === 1 ? places[0] : undefined);
+  if (!place)
+    throw conflict(`The substitute is not in stock for ${line.quantity} either.`, { current: order.status });
+
+  const now = new Date().toISOString();
+  const newLines = lines.map((l) =>
+    l.id === line.id
+      ? { ...l, unit_price_minor: product.price_minor, tax_rate_bp: product.tax_rate_bp, fill: "ok" as const }
+      : l,
+  );
+  const totals = totalsOf(
+    newLines.map((l) => ({
+      unitPriceMinor: l.unit_price_minor,
+      quantity: l.quantity,
+      taxRateBp: l.tax_rate_bp,
+    })),
+    order.shipping_minor,
+    order.discount_minor,
+  );
+  const stillShort = newLines.some((l) => l.fill === "short");
+  const source = isStaff(principal) ? "staff" : "customer";
+  const statements = [
+    unchangedSince(env, order),
+    env.DB.prepare(
+      `UPDATE order_lines SET product_id = ?, sku = ?, name = ?, unit_price_minor = ?, tax_rate_bp = ?, location_id = ?,
+              reserved = ?, fill = 'ok', risk_reason = NULL, substitutes = '[]', replaced_product_id = ? WHERE id = ?`,
+    ).bind(
+      product.id,
+      product.sku,
+      product.name,
+      product.price_minor,
+      product.tax_rate_bp,
+      place.location_id,
+      line.quantity,
+      line.product_id,
+      line.id,
+    ),
+    ...legStatements(
+      env,
+      reserveLeg(product.id, place.location_id, line.quantity, product.allow_backorder === 1),
+      {
+        actorId: principal.id,
+        referenceType: "order",
+        referenceId: order.id,
+        reason: `Order ${order.number} substitute`,
+      },
+    ),
+    eventStatement(env, {
+      orderId: order.id,
+      type: "substitute",
+      source,
+      actorId: principal.id,
+      details: {
+        line_no: line.line_no,
+        from: { product_id: line.product_id, sku: line.sku },
+        to: { product_id: product.id, sku: product.sku },
+      },
+      at: now,
+    }),
+    env.DB.prepare(
+      `UPDATE orders SET subtotal_minor = ?, tax_minor = ?, total_minor = ?, version = version + 1, updated_at = ?
+         ${stillShort ? "" : ", status = 'picking', picking_at = ?"} WHERE id = ?`,
+    ).bind(totals.subtotal, totals.tax, totals.total, now, ...(stillShort ? [] : [now]), order.id),
+    ...(stillShort
+      ? []
+      : [
+          eventStatement(env, {
+            orderId: order.id,
+            type: "status",
+            from: order.status,
+            to: "picking",
+            source,
+            actorId: principal.id,
+            details: { reason: "every line filled" },
+            at: now,
+          }),
+        ]),
+    clearAssertions(env.DB),
+  ];
+  try {
+    await env.DB.batch(statements);
+  } catch (error) {
+    if (failedAssertion(error))
+      throw conflict("The order or the substitute's stock changed meanwhile; try again.");
+    throw error;
+  }
+  await notifyRoom(env, order.id, {
+    type: "substitute",
+    order_id: order.id,
+    line_no: line.line_no,
+    product_id: product.id,
+  });
+  return getOrder(env, principal, order.id);
+}
+
+// Lists and dashboards
+
+export interface OrderFilter {
+  status?: OrderStatus | undefined;
+  kind?: "sale" | "purchase" | undefined;
+  source?: string | undefined;
+  customer_id?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  q?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+function ftsMatch(text: string): string | undefined {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  return words.length === 0
+    ? undefined
+    : words
+        .slice(0, 8)
+        .map((w) => `"${w}"*`)
+        .join(" ");
+}
+
+/** Newest placed first, keyset on (placed_at, id). Customers see their own orders only. */
+export async function listOrders(env: Env, principal: Principal, filter: OrderFilter) {
+  const after = decodeCursor(filter.cursor, 2) as [string, string] | undefined;
+  const where: string[] = [];
+  const binds: unknown[] = [];
+  const add = (clause: string, ...values: unknown[]) => {
+    where.push(clause);
+    binds.push(...values);
+  };
+  const scope = customerScope(principal);
+  if (scope !== null) add("o.customer_id = ?", scope);
+  else if (filter.customer_id) add("o.customer_id = ?", filter.customer_id);
+  if (filter.status) add("o.status = ?", filter.status);
+  if (filter.kind) add("o.kind = ?", filter.kind);
+  if (filter.source) add("o.source = ?", filter.source);
+  if (filter.from) add("o.placed_at >= ?", filter.from);
+  if (filter.to) add("o.placed_at < ?", filter.to);
+  if (after) add("(o.placed_at < ? OR (o.placed_at = ? AND o.id < ?))", after[0], after[0], after[1]);
+  const match = filter.q === undefined ? undefined : ftsMatch(filter.q);
+  if (filter.q !== undefined && match === undefined) return { items: [], next_cursor: null };
+  const from =
+    match === undefined ? "orders o" : "orders_fts CROSS JOIN orders o ON o.rowid = orders_fts.rowid";
+  if (match !== undefined) {
+    where.unshift("orders_fts MATCH ?");
+    binds.unshift(match);
+  }
+  const { results } = await env.DB.prepare(
+    `SELECT o.* FROM ${from} ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+      ORDER BY o.placed_at DESC, o.id DESC LIMIT ?`,
+  )
+    .bind(...binds, filter.limit + 1)
+    .all<OrderRow>();
+  const page = toPage(results, filter.limit, (o) => [o.placed_at, o.id]);
+  const staff = isStaff(principal);
+  return {
+    items: page.items.map((o) => {
+      const { lines: _lines, ...summary } = toOrderView(o, [], staff);
+      return summary;
+    }),
+    next_cursor: page.next_cursor,
+  };
+}
+
+const IN_PROGRESS: OrderStatus[] = ["placed", "under_risk", "awaiting_customer", "picking", "shipped"];
+
+/** UTC instant of the start of today in an IANA time zone. */
+export function startOfDay(timeZone: string, now = new Date()): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
+  const asUtc = Date.UTC(
+    Number(parts.year),
+    Number(parts.month) - 1,
+    Number(parts.day),
+    Number(parts.hour),
+    Number(parts.minute),
+    Number(parts.second),
+  );
+  const offset = asUtc - Math.floor(now.getTime() / 1000) * 1000;
+  return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) - offset);
+}
+
+export async function dashboard(env: Env, principal: Principal, timeZone: string) {
+  const scope = customerScope(principal);
+  const byStatus = await env.DB.prepare(
+    `SELECT status, COUNT(*) AS n FROM orders WHERE (?1 IS NULL OR customer_id = ?1) GROUP BY status`,
+  )
+    .bind(scope)
+    .all<{ status: OrderStatus; n: number }>();
+  const counts = Object.fromEntries(Object.keys(TRANSITIONS).map((s) => [s, 0])) as Record<
+    OrderStatus,
+    number
+  >;
+  for (const r of byStatus.results) counts[r.status] = r.n;
+  const summary = (o: OrderRow) => ({
+    id: o.id,
+    number: o.number,
+    status: o.status,
+    total: money(o.total_minor, o.currency),
+    placed_at: o.placed_at,
+  });
+  if (scope !== null) {
+    const recent = await env.DB.prepare(
+      "SELECT * FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, id DESC LIMIT 5",
+    )
+      .bind(scope)
+      .all<OrderRow>();
+    const list = (statuses: OrderStatus[]) =>
+      env.DB.prepare(
+        `SELECT * FROM orders WHERE customer_id = ? AND status IN (${statuses.map(() => "?").join(",")}) ORDER BY placed_at DESC, id DESC LIMIT 20`,
+      )
+        .bind(scope, ...statuses)
+        .all<OrderRow>();
+    return {
+      view: "customer" as const,
+      counts,
+      in_progress: (await list(IN_PROGRESS)).results.map(summary),
+      needs_your_action: (await list(["awaiting_customer"])).results.map(summary),
+      recent: recent.results.map(summary),
+    };
+  }
+  const since = startOfDay(timeZone).toISOString();
+  const today = await env.DB.prepare(
+    `SELECT currency, COUNT(*) AS n, SUM(CASE WHEN kind = 'sale' AND status != 'cancelled' THEN total_minor ELSE 0 END) AS revenue
+       FROM orders WHERE placed_at >= ? GROUP BY currency`,
+  )
+    .bind(since)
+    .all<{ currency: string; n: number; revenue: number }>();
+  return {
+    view: "staff" as const,
+    time_zone: timeZone,
+    today_since: since,
+    today_orders: today.results.reduce((s, r) => s + r.n, 0),
+    today_revenue: today.results.map((r) => money(r.revenue, r.currency)),
+    counts,
+  };
+}
+
+export { PROGRESS, pathTo };
