@@ -534,7 +534,7 @@ export async function placeFromCart(env: Env, principal: Principal, input: { not
   if (!cart || results.length === 0) throw conflict("Your cart is empty.");
   const currencies = new Set(results.map((r) => r.currency));
   if (currencies.size > 1) throw conflict("An order is in one currency; your cart holds several. Split it.");
-  return placeOrder(env, {
+  const placed = await placeOrder(env, {
     kind: "sale",
     source: "cart",
     externalRef: null,
@@ -563,6 +563,8 @@ export async function placeFromCart(env: Env, principal: Principal, input: { not
     intakeHash: null,
     cartId: cart.id,
   });
+  // Placed with the staff view; answer with what this customer may see.
+  return getOrder(env, principal, placed.id);
 }
 
 // The lifecycle
