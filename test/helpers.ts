@@ -153,7 +153,10 @@ export async function makeProduct(
 }
 
 /** Creates an order through the intake door (a purchase by default: no stock involved). */
-export async function makeOrder(api: ReturnType<typeof as>, overrides: Record<string, unknown> = {}): Promise<Record<string, any>> {
+export async function makeOrder(
+  api: ReturnType<typeof as>,
+  overrides: Record<string, unknown> = {},
+): Promise<Record<string, any>> {
   const res = await api.post("/api/v1/orders/intake", {
     source: "test",
     external_ref: crypto.randomUUID(),

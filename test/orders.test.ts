@@ -12,9 +12,16 @@ beforeAll(async () => {
 });
 
 const stock = (productId: string, delta: number) =>
-  manager.post("/api/v1/inventory/adjustments", { product_id: productId, location_id: shop, delta, kind: "receive" });
-const level = async (productId: string) => (await manager.get(`/api/v1/inventory/levels/${productId}/${shop}`)).body;
-const move = (api: ReturnType<typeof as>, id: string, to: string) => api.post(`/api/v1/orders/${id}/transitions`, { to });
+  manager.post("/api/v1/inventory/adjustments", {
+    product_id: productId,
+    location_id: shop,
+    delta,
+    kind: "receive",
+  });
+const level = async (productId: string) =>
+  (await manager.get(`/api/v1/inventory/levels/${productId}/${shop}`)).body;
+const move = (api: ReturnType<typeof as>, id: string, to: string) =>
+  api.post(`/api/v1/orders/${id}/transitions`, { to });
 
 async function expectLedgerAgrees(productId: string) {
   const row = await env.DB.prepare(
@@ -45,7 +52,8 @@ describe("the lifecycle", () => {
         picking: ["picking"],
         shipped: ["picking", "shipped"],
       };
-      for (const step of path[from] ?? []) expect((await move(manager, order.id, step)).status, `${from}: ${step}`).toBe(200);
+      for (const step of path[from] ?? [])
+        expect((await move(manager, order.id, step)).status, `${from}: ${step}`).toBe(200);
       const res = await move(manager, order.id, to);
       expect(res.status, `${from} -> ${to}`).toBe(200);
       expect(res.body.status).toBe(to);
@@ -68,7 +76,10 @@ describe("the lifecycle", () => {
       const before = (await manager.get(`/api/v1/orders/${o.id}`)).body;
       const res = await move(manager, o.id, to);
       expect(res.status, `${before.status} -> ${to}`).toBe(409);
-      expect(res.body).toMatchObject({ current: before.status, allowed: TRANSITIONS[before.status as keyof typeof TRANSITIONS] });
+      expect(res.body).toMatchObject({
+        current: before.status,
+        allowed: TRANSITIONS[before.status as keyof typeof TRANSITIONS],
+      });
       expect((await manager.get(`/api/v1/orders/${o.id}`)).body.version).toBe(before.version);
     }
     expect((await move(manager, order.id, "nowhere")).status).toBe(400);
@@ -84,7 +95,11 @@ describe("the lifecycle", () => {
       ["status", "placed", "picking"],
       ["status", "picking", "shipped"],
     ]);
-    expect(events[1]).toMatchObject({ source: "staff", actor_id: expect.any(String), created_at: expect.any(String) });
+    expect(events[1]).toMatchObject({
+      source: "staff",
+      actor_id: expect.any(String),
+      created_at: expect.any(String),
+    });
   });
 
   it("numbers orders R-<year>-<6 digits>, unique and increasing", async () => {
@@ -122,7 +137,12 @@ describe("placing from the cart", () => {
     await api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 4 });
     const placed = await api.post("/api/v1/orders/from-cart", { notes: "Ring twice" });
     expect(placed.status).toBe(201);
-    expect(placed.body).toMatchObject({ status: "picking", source: "cart", notes: "Ring twice", totals: { subtotal: { amount: 5000 } } });
+    expect(placed.body).toMatchObject({
+      status: "picking",
+      source: "cart",
+      notes: "Ring twice",
+      totals: { subtotal: { amount: 5000 } },
+    });
     expect(placed.body.staff_notes).toBeUndefined();
     expect(await level(p.id)).toMatchObject({ on_hand: 10, reserved: 4, available: 6 });
     // The cart was used: a new one is empty.
@@ -132,7 +152,9 @@ describe("placing from the cart", () => {
     expect((await move(api, placed.body.id, "shipped")).status).toBe(403);
     expect((await move(manager, placed.body.id, "shipped")).status).toBe(200);
     expect(await level(p.id)).toMatchObject({ on_hand: 6, reserved: 0, available: 6 });
-    const kinds = (await manager.get(`/api/v1/inventory/movements?product_id=${p.id}`)).body.items.map((m: any) => [m.kind, m.quantity, m.reserved_delta]);
+    const kinds = (await manager.get(`/api/v1/inventory/movements?product_id=${p.id}`)).body.items.map(
+      (m: any) => [m.kind, m.quantity, m.reserved_delta],
+    );
     expect(kinds).toEqual([
       ["sale", -4, -4],
       ["reserve", 0, 4],
@@ -155,11 +177,18 @@ describe("placing from the cart", () => {
     expect(placed.status).toBe("awaiting_customer");
     expect(placed.reached.under_risk).toEqual(expect.any(String));
     const short = placed.lines.find((l: any) => l.product_id === wanted.id);
-    expect(short).toMatchObject({ fill: "short", risk_reason: "Only 1 available for 2 ordered.", substitutes: [sub.id] });
+    expect(short).toMatchObject({
+      fill: "short",
+      risk_reason: "Only 1 available for 2 ordered.",
+      substitutes: [sub.id],
+    });
     // What can be filled is held; the short line holds nothing.
     expect(await level(wanted.id)).toMatchObject({ reserved: 0, available: 1 });
     expect(await level(fine.id)).toMatchObject({ reserved: 1 });
-    const events = (await api.get(`/api/v1/orders/${placed.id}/events`)).body.items.map((e: any) => [e.from_status, e.to_status]);
+    const events = (await api.get(`/api/v1/orders/${placed.id}/events`)).body.items.map((e: any) => [
+      e.from_status,
+      e.to_status,
+    ]);
     expect(events).toEqual([
       [null, "placed"],
       ["placed", "under_risk"],
@@ -170,8 +199,13 @@ describe("placing from the cart", () => {
     // Only an offered substitute may be chosen by the customer.
     const other = await makeProduct(manager);
     await stock(other.id, 5);
-    expect((await api.post(`/api/v1/orders/${placed.id}/lines/${short.id}/substitute`, { product_id: other.id })).status).toBe(400);
-    const chosen = await api.post(`/api/v1/orders/${placed.id}/lines/${short.id}/substitute`, { product_id: sub.id });
+    expect(
+      (await api.post(`/api/v1/orders/${placed.id}/lines/${short.id}/substitute`, { product_id: other.id }))
+        .status,
+    ).toBe(400);
+    const chosen = await api.post(`/api/v1/orders/${placed.id}/lines/${short.id}/substitute`, {
+      product_id: sub.id,
+    });
     expect(chosen.status).toBe(200);
     expect(chosen.body.status).toBe("picking");
     expect(chosen.body.lines.find((l: any) => l.id === short.id)).toMatchObject({
@@ -194,7 +228,9 @@ describe("placing from the cart", () => {
     expect(placed.status).toBe("under_risk");
     const replacement = await makeProduct(manager);
     await stock(replacement.id, 3);
-    const fixed = await manager.post(`/api/v1/orders/${placed.id}/lines/${placed.lines[0].id}/substitute`, { product_id: replacement.id });
+    const fixed = await manager.post(`/api/v1/orders/${placed.id}/lines/${placed.lines[0].id}/substitute`, {
+      product_id: replacement.id,
+    });
     expect(fixed.body.status).toBe("picking");
   });
 
@@ -229,7 +265,10 @@ describe("placing from the cart", () => {
     const b = await customer("Race B");
     await a.api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 3 });
     await b.api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 3 });
-    const [ra, rb] = await Promise.all([a.api.post("/api/v1/orders/from-cart"), b.api.post("/api/v1/orders/from-cart")]);
+    const [ra, rb] = await Promise.all([
+      a.api.post("/api/v1/orders/from-cart"),
+      b.api.post("/api/v1/orders/from-cart"),
+    ]);
     expect([ra.body.status, rb.body.status].sort()).toEqual(["picking", "under_risk"]);
     expect(await level(p.id)).toMatchObject({ on_hand: 3, reserved: 3, available: 0 });
     await expectLedgerAgrees(p.id);
@@ -257,7 +296,9 @@ describe("lists and dashboards", () => {
       expect((await alice.api.get(`/api/v1/orders/${theirs.id}${path}`)).status, path).toBe(404);
     }
     expect((await alice.api.post(`/api/v1/orders/${theirs.id}/messages`, { body: "hi" })).status).toBe(404);
-    expect((await alice.api.post(`/api/v1/orders/${theirs.id}/transitions`, { to: "cancelled" })).status).toBe(404);
+    expect(
+      (await alice.api.post(`/api/v1/orders/${theirs.id}/transitions`, { to: "cancelled" })).status,
+    ).toBe(404);
 
     expect(await ids(manager, `q=${theirs.number}`)).toEqual([theirs.id]);
     expect(await ids(manager, "q=bob exports")).toEqual([theirs.id]);
@@ -273,7 +314,9 @@ describe("lists and dashboards", () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await manager.get(`/api/v1/orders?source=${source}&limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      const page: any = await manager.get(
+        `/api/v1/orders?source=${source}&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
+      );
       seen.push(...page.body.items.map((o: any) => o.id));
       cursor = page.body.next_cursor;
     } while (cursor);

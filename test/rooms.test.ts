@@ -79,7 +79,9 @@ describe("order rooms", () => {
     const order = await makeOrder(as(token));
     const res = await call(`/api/v1/orders/${order.id}/room`, { headers: bearer(token) });
     expect(res.status).toBe(400);
-    const missing = await call(`/api/v1/orders/${crypto.randomUUID()}/room`, { headers: { ...bearer(token), upgrade: "websocket" } });
+    const missing = await call(`/api/v1/orders/${crypto.randomUUID()}/room`, {
+      headers: { ...bearer(token), upgrade: "websocket" },
+    });
     expect(missing.status).toBe(404);
   });
 });

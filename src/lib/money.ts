@@ -31,9 +31,11 @@ export function formatMinor(amount: number, currency: string): string {
 
 export const CurrencySchema = z
   .string()
-  .regex(/^[A-Z]{3}$/, "An ISO 4217 code in capitals, e.g. EUR")
-  .refine(isCurrency, "Not an ISO 4217 currency")
-  .openapi({ example: "EUR" });
+  .refine(
+    (code) => /^[A-Z]{3}$/.test(code) && isCurrency(code),
+    "An ISO 4217 currency code in capitals, e.g. EUR",
+  )
+  .openapi({ example: "EUR", pattern: "^[A-Z]{3}$" });
 
 /** A whole number of minor units; 19.99 EUR is 1999. Fractions are refused, never rounded. */
 export const MinorAmount = z
