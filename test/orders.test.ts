@@ -1,7 +1,8 @@
 // Orders: the lifecycle, placing from the cart against real stock, substitutes, cancelling and shipping.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { TRANSITIONS } from "../src/modules/orders/lifecycle";
+import { pathTo, TRANSITIONS } from "../src/modules/orders/lifecycle";
+import { monthsBetween } from "../src/modules/orders/service";
 import { as, makeOrder, makeProduct, seedCustomer, seedUser, tokenFor } from "./helpers";
 
 let manager: ReturnType<typeof as>;
@@ -99,6 +100,33 @@ describe("the lifecycle", () => {
       source: "staff",
       actor_id: expect.any(String),
       created_at: expect.any(String),
+    });
+  });
+
+  it("staff edit notes, staff-only notes, payment and tracking; customers never see staff notes", async () => {
+    const { api } = await customer("Notes Co");
+    const p = await makeProduct(manager);
+    await stock(p.id, 1);
+    await api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
+    const order = (await api.post("/api/v1/orders/from-cart")).body;
+    const edited = await manager.patch(`/api/v1/orders/${order.id}`, {
+      staff_notes: "Customer pays late",
+      payment_status: "partial",
+      tracking: { carrier: "DPD", number: "0123" },
+    });
+    expect(edited.body).toMatchObject({
+      staff_notes: "Customer pays late",
+      payment_status: "partial",
+      tracking: { carrier: "DPD", number: "0123" },
+    });
+    const seen = (await api.get(`/api/v1/orders/${order.id}`)).body;
+    expect(seen.staff_notes).toBeUndefined();
+    expect(JSON.stringify(seen)).not.toContain("pays late");
+    expect((await api.patch(`/api/v1/orders/${order.id}`, { notes: "mine" })).status).toBe(403);
+    const events = (await manager.get(`/api/v1/orders/${order.id}/events`)).body.items;
+    expect(events.at(-1)).toMatchObject({
+      type: "updated",
+      details: { changes: ["staff_notes", "payment_status", "carrier", "tracking_number"] },
     });
   });
 
@@ -303,6 +331,14 @@ describe("lists and dashboards", () => {
     expect(await ids(manager, `q=${theirs.number}`)).toEqual([theirs.id]);
     expect(await ids(manager, "q=bob exports")).toEqual([theirs.id]);
     expect(await ids(manager, `customer_id=${alice.customerId}&status=picking&kind=sale`)).toEqual([mine.id]);
+    const window = `from=${encodeURIComponent(new Date(Date.now() - 40 * 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`;
+    expect(await ids(manager, `q=bob&status=picking&kind=sale&${window}`)).toEqual([theirs.id]);
+    expect(await ids(manager, `q=bob&status=shipped&${window}`)).toEqual([]);
+    expect(await ids(manager, `q=bob&kind=purchase`)).toEqual([]);
+    const berlin = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    expect(await ids(manager, `q=bob&to=${encodeURIComponent(`${berlin}T00:00:00+01:00`)}`)).toEqual([
+      theirs.id,
+    ]);
     const future = new Date(Date.now() + 86_400_000).toISOString();
     expect(await ids(manager, `from=${encodeURIComponent(future)}`)).toEqual([]);
     expect((await manager.get("/api/v1/orders?from=yesterday")).status).toBe(400);
@@ -340,5 +376,26 @@ describe("lists and dashboards", () => {
     expect(staff.today_orders).toBeGreaterThan(0);
     expect(staff.today_revenue.find((m: any) => m.currency === "EUR").amount).toBeGreaterThanOrEqual(700);
     expect((await manager.get("/api/v1/orders/dashboard?tz=Mars/Olympus")).status).toBe(400);
+  });
+});
+
+describe("lifecycle and range helpers", () => {
+  it("finds the shortest allowed path between states", () => {
+    expect(pathTo("placed", "delivered")).toEqual(["picking", "shipped", "delivered"]);
+    expect(pathTo("under_risk", "shipped")).toEqual(["picking", "shipped"]);
+    expect(pathTo("shipped", "cancelled")).toBeNull();
+    expect(pathTo("delivered", "picking")).toBeNull();
+    expect(pathTo("picking", "picking")).toEqual([]);
+  });
+
+  it("lists the months of a range, and gives up on open or long ones", () => {
+    expect(monthsBetween("2026-11-20T00:00:00Z", "2027-01-01T00:00:00Z")).toEqual(["202611", "202612"]);
+    expect(monthsBetween("2026-11-20T00:00:00Z", "2027-01-01T00:00:01Z")).toEqual([
+      "202611",
+      "202612",
+      "202701",
+    ]);
+    expect(monthsBetween(undefined, "2027-01-01T00:00:00Z")).toBeUndefined();
+    expect(monthsBetween("2020-01-01T00:00:00Z", "2027-01-01T00:00:00Z")).toBeUndefined();
   });
 });

@@ -10,6 +10,7 @@ import { canMove, type OrderStatus, PROGRESS, pathTo } from "./lifecycle";
 import {
   DuplicateOrder,
   type LineRow,
+  notifyRoom,
   type OrderRow,
   type OrderView,
   placeOrder,
@@ -338,6 +339,8 @@ export async function upsertIntake(
   if (recorded.length > 0)
     statements.push(event(env, order.id, "updated", intake.source, actorId, { changes: recorded }, now));
   await env.DB.batch(statements);
+  if (recorded.length > 0)
+    await notifyRoom(env, order.id, { type: "updated", order_id: order.id, changes: recorded });
   if (intake.status) await walk(env, order.id, intake.status, intake.source, actorId, changes);
   return { outcome: "updated", order: await view(env, order.id), changes };
 }

@@ -17,6 +17,7 @@ import {
   listOrders,
   moveOrder,
   placeFromCart,
+  updateOrder,
   visibleOrder,
 } from "./service";
 
@@ -199,6 +200,33 @@ const routes = {
     },
     responses: { 201: json(OrderSchema, "Placed"), ...problems(400, 401, 403, 409, 422) },
   }),
+  update: createRoute({
+    method: "patch",
+    path: "/orders/{id}",
+    tags: ["orders"],
+    summary: "Edit notes, staff-only notes, payment status and tracking (staff)",
+    middleware: [write] as const,
+    request: {
+      params: IdParam,
+      body: jsonBody(
+        z
+          .strictObject({
+            notes: z.string().max(2000).nullable().optional(),
+            staff_notes: z.string().max(2000).nullable().optional(),
+            payment_status: z.enum(["unpaid", "partial", "paid", "refunded"]).optional(),
+            tracking: z
+              .strictObject({
+                carrier: z.string().max(50).nullable().optional(),
+                number: z.string().max(100).nullable().optional(),
+                url: z.url().max(500).nullable().optional(),
+              })
+              .optional(),
+          })
+          .openapi("OrderPatch"),
+      ),
+    },
+    responses: { 200: json(OrderSchema, "Updated"), ...problems(400, 401, 403, 404, 409) },
+  }),
   transition: createRoute({
     method: "post",
     path: "/orders/{id}/transitions",
@@ -292,6 +320,9 @@ export const orderRoutes = createRouter()
       body: await placeFromCart(c.env, principalOf(c), { notes }),
     })) as never;
   })
+  .openapi(routes.update, async (c) =>
+    c.json(await updateOrder(c.env, principalOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
+  )
   .openapi(routes.transition, async (c) => {
     const { to, note } = c.req.valid("json");
     return c.json(await moveOrder(c.env, principalOf(c), c.req.valid("param").id, to, note), 200);

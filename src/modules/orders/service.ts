@@ -228,7 +228,7 @@ export function totalsOf(
   return { subtotal, tax, total: subtotal + tax + shipping - discount };
 }
 
-async function notifyRoom(env: Env, orderId: string, event: Record<string, unknown>) {
+export async function notifyRoom(env: Env, orderId: string, event: Record<string, unknown>) {
   try {
     await env.ORDER_ROOM.getByName(orderId).publish(event);
   } catch (error) {
@@ -824,6 +824,66 @@ export async function chooseSubstitute(
   return getOrder(env, principal, order.id);
 }
 
+export interface OrderPatch {
+  notes?: string | null | undefined;
+  staff_notes?: string | null | undefined;
+  payment_status?: OrderRow["payment_status"] | undefined;
+  tracking?:
+    | {
+        carrier?: string | null | undefined;
+        number?: string | null | undefined;
+        url?: string | null | undefined;
+      }
+    | undefined;
+}
+
+/** Staff edits of notes, payment status and tracking, recorded as one event. */
+export async function updateOrder(env: Env, principal: Principal, id: string, patch: OrderPatch) {
+  if (!isStaff(principal)) throw forbidden("Orders are edited by staff.");
+  const { order } = await visibleOrder(env, principal, id);
+  const set: Record<string, unknown> = {};
+  if (patch.notes !== undefined && patch.notes !== order.notes) set.notes = patch.notes;
+  if (patch.staff_notes !== undefined && patch.staff_notes !== order.staff_notes)
+    set.staff_notes = patch.staff_notes;
+  if (patch.payment_status !== undefined && patch.payment_status !== order.payment_status)
+    set.payment_status = patch.payment_status;
+  if (patch.tracking?.carrier !== undefined && patch.tracking.carrier !== order.carrier)
+    set.carrier = patch.tracking.carrier;
+  if (patch.tracking?.number !== undefined && patch.tracking.number !== order.tracking_number)
+    set.tracking_number = patch.tracking.number;
+  if (patch.tracking?.url !== undefined && patch.tracking.url !== order.tracking_url)
+    set.tracking_url = patch.tracking.url;
+  const columns = Object.keys(set);
+  if (columns.length === 0) return getOrder(env, principal, id);
+  const now = new Date().toISOString();
+  try {
+    await env.DB.batch([
+      unchangedSince(env, order),
+      env.DB.prepare(
+        `UPDATE orders SET ${columns.map((c) => `${c} = ?`).join(", ")}, version = version + 1, updated_at = ? WHERE id = ?`,
+      ).bind(...columns.map((c) => set[c]), now, id),
+      eventStatement(env, {
+        orderId: id,
+        type: "updated",
+        source: "staff",
+        actorId: principal.id,
+        details: { changes: columns },
+        at: now,
+      }),
+      clearAssertions(env.DB),
+    ]);
+  } catch (error) {
+    if (failedAssertion(error)) throw conflict("The order changed meanwhile; read it again.");
+    throw error;
+  }
+  await notifyRoom(env, id, {
+    type: "updated",
+    order_id: id,
+    changes: columns.filter((c) => c !== "staff_notes"),
+  });
+  return getOrder(env, principal, id);
+}
+
 // Lists and dashboards
 
 export interface OrderFilter {
@@ -838,14 +898,37 @@ export interface OrderFilter {
   cursor?: string | undefined;
 }
 
-function ftsMatch(text: string): string | undefined {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.length === 0
-    ? undefined
-    : words
-        .slice(0, 8)
-        .map((w) => `"${w}"*`)
-        .join(" ");
+/** Months (yyyymm) from `from` to `to`, or undefined when the range is open or longer than two years. */
+export function monthsBetween(from: string | undefined, to: string | undefined): string[] | undefined {
+  if (!from || !to) return undefined;
+  const start = new Date(from);
+  const end = new Date(Date.parse(to) - 1);
+  const months: string[] = [];
+  let year = start.getUTCFullYear();
+  let month = start.getUTCMonth();
+  while (year < end.getUTCFullYear() || (year === end.getUTCFullYear() && month <= end.getUTCMonth())) {
+    months.push(`${year}${String(month + 1).padStart(2, "0")}`);
+    if (months.length > 24) return undefined;
+    month = (month + 1) % 12;
+    if (month === 0) year++;
+  }
+  return months;
+}
+
+/**
+ * The words people typed, as prefixes, ANDed with bucket tokens for status, kind and placed month when
+ * those filters are given: the index then returns only orders in those buckets, so the work is bounded by
+ * a bucket's size (about a month of orders), not by the table's.
+ */
+function ftsMatch(filter: OrderFilter): string | undefined {
+  const words = filter.q?.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  if (words.length === 0) return undefined;
+  const terms = words.slice(0, 8).map((w) => `"${w}"*`);
+  if (filter.status) terms.push(`zs${filter.status.replaceAll("_", "")}`);
+  if (filter.kind) terms.push(`zk${filter.kind}`);
+  const months = monthsBetween(filter.from, filter.to);
+  if (months && months.length > 0) terms.push(`(${months.map((m) => `zm${m}`).join(" OR ")})`);
+  return terms.join(" AND ");
 }
 
 /** Newest placed first, keyset on (placed_at, id). Customers see their own orders only. */
@@ -863,10 +946,11 @@ export async function listOrders(env: Env, principal: Principal, filter: OrderFi
   if (filter.status) add("o.status = ?", filter.status);
   if (filter.kind) add("o.kind = ?", filter.kind);
   if (filter.source) add("o.source = ?", filter.source);
-  if (filter.from) add("o.placed_at >= ?", filter.from);
-  if (filter.to) add("o.placed_at < ?", filter.to);
+  // Times arrive as RFC 3339 with any offset; stored ones are UTC, so compare in UTC.
+  if (filter.from) add("o.placed_at >= ?", new Date(filter.from).toISOString());
+  if (filter.to) add("o.placed_at < ?", new Date(filter.to).toISOString());
   if (after) add("(o.placed_at < ? OR (o.placed_at = ? AND o.id < ?))", after[0], after[0], after[1]);
-  const match = filter.q === undefined ? undefined : ftsMatch(filter.q);
+  const match = filter.q === undefined ? undefined : ftsMatch(filter);
   if (filter.q !== undefined && match === undefined) return { items: [], next_cursor: null };
   const from =
     match === undefined ? "orders o" : "orders_fts CROSS JOIN orders o ON o.rowid = orders_fts.rowid";
