@@ -4,13 +4,17 @@
 // a bounded time each and prints requests/s and p50/p99 latency. Results also go to bench/out/results.json.
 // Each route runs twice: with 1 connection (latency without queueing) and with BENCH_CONNECTIONS (throughput;
 // local D1 answers one query at a time, so there p50 is mostly time spent waiting in line).
-// Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_PRODUCTS, BENCH_MOVEMENTS.
+// Then the orders phase: a second state with the newest 10,000 of a shop's orders (1,000 a day), measured,
+// then grown to 1,000,000 and measured again: the filtered order list at the first page and at a deep
+// cursor, and requests/s of the intake endpoint.
+// Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_PRODUCTS, BENCH_MOVEMENTS,
+// BENCH_ORDERS (1,000,000), BENCH_ONLY (catalog | orders).
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
-import { seedCatalog } from "./seed.mjs";
+import { seedCatalog, seedCustomers, seedOrders } from "./seed.mjs";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -26,46 +30,13 @@ if (spawnSync("wrk", ["--version"]).error) {
   process.exit(1);
 }
 
-rmSync(persistTo, { recursive: true, force: true });
+const only = process.env.BENCH_ONLY;
+const totalOrders = Number(process.env.BENCH_ORDERS ?? 1_000_000);
 mkdirSync(out, { recursive: true });
-applyMigrations({ persistTo, quiet: true });
-const email = "bench@roms.local";
-const password = generatePassword();
-const seeded = await withLocalBindings(
-  async (env) => {
-    await createFirstAdmin(env.DB, email, password);
-    const stmts = [];
-    for (let i = 0; i < 500; i++) {
-      const at = new Date(Date.UTC(2026, 0, 1) + i * 900_000).toISOString();
-      stmts.push(
-        env.DB.prepare(
-          "INSERT INTO cron_runs (id, cron, scheduled_at, started_at, finished_at, status, detail) VALUES (?, '*/15 * * * *', ?, ?, ?, 'ok', '{\"jobs\":{}}')",
-        ).bind(crypto.randomUUID(), at, at, at),
-      );
-    }
-    await env.DB.batch(stmts);
-    return seedCatalog(env.DB, { products, movements });
-  },
-  { persistTo },
-);
-console.log(
-  `seeded ${seeded.products} products and ${seeded.movements} movements in ${seeded.seconds.toFixed(1)} s`,
-);
-
-const { child, base } = await serve({ port, persistTo, stdio: "ignore" });
-const stop = () => child.kill("SIGTERM");
-process.on("exit", stop);
-
-const login = await fetch(`${base}/api/v1/auth/login`, {
-  method: "POST",
-  headers: { "content-type": "application/json" },
-  body: JSON.stringify({ email, password }),
-});
-const { access_token: token } = await login.json();
-const auth = { authorization: `Bearer ${token}` };
+const results = [];
 
 /** Runs wrk and returns { rps, p50, p99, non2xx } parsed from its --latency report. */
-function loadOnce(name, url, headers, conns) {
+function loadOnce(name, url, headers, conns, script) {
   const args = [
     "-t",
     String(Math.min(threads, conns)),
@@ -74,10 +45,14 @@ function loadOnce(name, url, headers, conns) {
     "-d",
     `${seconds}s`,
     "--latency",
-    url,
   ];
-  for (const [k, v] of Object.entries(headers)) args.unshift("-H", `${k}: ${v}`);
-  const text = spawnSync("wrk", args, { encoding: "utf8" }).stdout;
+  for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
+  if (script) args.push("-s", script.path);
+  args.push(url);
+  const text = spawnSync("wrk", args, {
+    encoding: "utf8",
+    env: { ...process.env, ...(script?.env ?? {}) },
+  }).stdout;
   const pick = (re) => re.exec(text)?.[1];
   const toMs = (v) => {
     if (!v) return Number.NaN;
@@ -93,45 +68,179 @@ function loadOnce(name, url, headers, conns) {
     non_2xx: Number(pick(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0),
   };
   console.log(
-    `${name.padEnd(58)} c=${String(conns).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50_ms.toFixed(2).padStart(7)} ms  p99 ${result.p99_ms.toFixed(2).padStart(7)} ms  non-2xx ${result.non_2xx}`,
+    `${name.padEnd(64)} c=${String(conns).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50_ms.toFixed(2).padStart(7)} ms  p99 ${result.p99_ms.toFixed(2).padStart(7)} ms  non-2xx ${result.non_2xx}`,
   );
+  results.push(result);
   return result;
 }
-
-const load = (name, url, headers = {}) => [
-  loadOnce(name, url, headers, 1),
-  loadOnce(name, url, headers, connections),
+const load = (name, url, headers = {}, script) => [
+  loadOnce(name, url, headers, 1, script),
+  loadOnce(name, url, headers, connections, script),
 ];
 
-// A sanity check before measuring: the searches find what they should.
-const probe = await (await fetch(`${base}/api/v1/products?q=chair&limit=50`)).json();
-if (!probe.items?.length) throw new Error("search for 'chair' found nothing: the seed or the index is wrong");
+async function signIn(base, email, password) {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  return (await login.json()).access_token;
+}
 
-console.log(
-  `wrk: up to ${threads} threads, 1 and ${connections} connections, ${seconds}s per run, against wrangler dev (local workerd)`,
+if (only !== "orders") await catalogPhase();
+if (only !== "catalog") await ordersPhase();
+writeFileSync(
+  path.join(out, "results.json"),
+  JSON.stringify({ at: new Date().toISOString(), seconds, connections, threads, results }, null, 2),
 );
-const results = [
-  load("GET /health", `${base}/health`),
-  load("GET /api/v1/cron-runs?limit=50 (D1, auth)", `${base}/api/v1/cron-runs?limit=50`, auth),
-  load("GET /api/v1/products?limit=50 (public)", `${base}/api/v1/products?limit=50`),
-  load("GET /api/v1/products?q=chair&limit=50 (public search)", `${base}/api/v1/products?q=chair&limit=50`),
+process.exit(0);
+
+async function catalogPhase() {
+  rmSync(persistTo, { recursive: true, force: true });
+  applyMigrations({ persistTo, quiet: true });
+  const email = "bench@roms.local";
+  const password = generatePassword();
+  const seeded = await withLocalBindings(
+    async (env) => {
+      await createFirstAdmin(env.DB, email, password);
+      const stmts = [];
+      for (let i = 0; i < 500; i++) {
+        const at = new Date(Date.UTC(2026, 0, 1) + i * 900_000).toISOString();
+        stmts.push(
+          env.DB.prepare(
+            "INSERT INTO cron_runs (id, cron, scheduled_at, started_at, finished_at, status, detail) VALUES (?, '*/15 * * * *', ?, ?, ?, 'ok', '{\"jobs\":{}}')",
+          ).bind(crypto.randomUUID(), at, at, at),
+        );
+      }
+      await env.DB.batch(stmts);
+      return seedCatalog(env.DB, { products, movements });
+    },
+    { persistTo },
+  );
+  console.log(
+    `seeded ${seeded.products} products and ${seeded.movements} movements in ${seeded.seconds.toFixed(1)} s`,
+  );
+
+  const { child, base } = await serve({ port, persistTo, stdio: "ignore" });
+  const token = await signIn(base, email, password);
+  const auth = { authorization: `Bearer ${token}` };
+
+  // A sanity check before measuring: the searches find what they should.
+  const probe = await (await fetch(`${base}/api/v1/products?q=chair&limit=50`)).json();
+  if (!probe.items?.length)
+    throw new Error("search for 'chair' found nothing: the seed or the index is wrong");
+
+  console.log(
+    `wrk: up to ${threads} threads, 1 and ${connections} connections, ${seconds}s per run, against wrangler dev (local workerd)`,
+  );
+  load("GET /health", `${base}/health`);
+  load("GET /api/v1/cron-runs?limit=50 (D1, auth)", `${base}/api/v1/cron-runs?limit=50`, auth);
+  load("GET /api/v1/products?limit=50 (public)", `${base}/api/v1/products?limit=50`);
+  load("GET /api/v1/products?q=chair&limit=50 (public search)", `${base}/api/v1/products?q=chair&limit=50`);
   load(
     "GET /api/v1/products?q=blue%20chair&limit=50 (two words)",
     `${base}/api/v1/products?q=blue%20chair&limit=50`,
-  ),
+  );
   load(
     "GET /api/v1/products?q=SKU-00123&limit=50 (SKU prefix)",
     `${base}/api/v1/products?q=SKU-00123&limit=50`,
-  ),
+  );
   load(
     "GET /api/v1/inventory/levels/{product}/{location} (auth)",
     `${base}/api/v1/inventory/levels/prod-0054321/loc-shop`,
     auth,
-  ),
-].flat();
-writeFileSync(
-  path.join(out, "results.json"),
-  JSON.stringify({ at: new Date().toISOString(), seconds, connections, threads, seeded, results }, null, 2),
-);
-stop();
-process.exit(0);
+  );
+  child.kill("SIGTERM");
+  await new Promise((r) => child.once("exit", r));
+}
+
+async function ordersPhase() {
+  const state = path.join(out, "orders-state");
+  rmSync(state, { recursive: true, force: true });
+  applyMigrations({ persistTo: state, quiet: true });
+  const email = "bench@roms.local";
+  const password = generatePassword();
+  const end = "2026-11-20T00:00:00Z";
+  const windowFrom = "2026-11-13T00:00:00Z";
+  const cursorAt = (placedAt, id) => Buffer.from(JSON.stringify([placedAt, id])).toString("base64url");
+
+  const measure = async (size) => {
+    const { cursorText, cursorPlain } = await withLocalBindings(
+      async (env) => {
+        const at = async (sql, offset) => {
+          const row = await env.DB.prepare(sql).bind(windowFrom, end, offset).first();
+          return row ? cursorAt(row.placed_at, row.id) : undefined;
+        };
+        return {
+          // The 60th match of the text query, and the 900th order of the plain one.
+          cursorText: await at(
+            `SELECT o.placed_at, o.id FROM orders_fts CROSS JOIN orders o ON o.rowid = orders_fts.rowid
+              WHERE orders_fts MATCH 'globex* AND zspicking' AND o.status = 'picking' AND o.placed_at >= ? AND o.placed_at < ?
+              ORDER BY o.placed_at DESC, o.id DESC LIMIT 1 OFFSET ?`,
+            60,
+          ),
+          cursorPlain: await at(
+            "SELECT placed_at, id FROM orders WHERE status = 'picking' AND placed_at >= ? AND placed_at < ? ORDER BY placed_at DESC, id DESC LIMIT 1 OFFSET ?",
+            900,
+          ),
+        };
+      },
+      { persistTo: state },
+    );
+    const { child, base } = await serve({ port, persistTo: state, stdio: "ignore" });
+    const token = await signIn(base, email, password);
+    const auth = { authorization: `Bearer ${token}` };
+    const key = await (
+      await fetch(`${base}/api/v1/api-keys`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ name: "bench", scopes: ["orders:read", "orders:write"] }),
+      })
+    ).json();
+    const window = `from=${encodeURIComponent(windowFrom)}&to=${encodeURIComponent(end)}`;
+    const text = `${base}/api/v1/orders?status=picking&${window}&q=globex&limit=20`;
+    const plain = `${base}/api/v1/orders?status=picking&${window}&limit=50`;
+    const check = await (await fetch(text, { headers: auth })).json();
+    if (!check.items?.length)
+      throw new Error("the filtered order search found nothing: the seed or the index is wrong");
+    const label = size.toLocaleString("en");
+    console.log(`orders: ${label} in the table`);
+    load(`[${label}] orders status+7 days+q=globex, first page`, text, auth);
+    load(`[${label}] orders status+7 days+q=globex, cursor at #60`, `${text}&cursor=${cursorText}`, auth);
+    load(`[${label}] orders status+7 days, first page`, plain, auth);
+    load(`[${label}] orders status+7 days, cursor at #900`, `${plain}&cursor=${cursorPlain}`, auth);
+    load(
+      `[${label}] POST /api/v1/orders/intake (new purchase each)`,
+      `${base}/api/v1/orders/intake`,
+      {},
+      {
+        path: path.join(root, "bench", "intake.lua"),
+        env: { BENCH_TOKEN: key.key },
+      },
+    );
+    child.kill("SIGTERM");
+    await new Promise((r) => child.once("exit", r));
+  };
+
+  const small = Math.min(10_000, totalOrders);
+  const seeded = await withLocalBindings(
+    async (env) => {
+      await createFirstAdmin(env.DB, email, password);
+      await seedCustomers(env.DB);
+      return seedOrders(env.DB, { from: totalOrders - small + 1, to: totalOrders, total: totalOrders, end });
+    },
+    { persistTo: state },
+  );
+  console.log(`seeded the newest ${seeded.orders} orders in ${seeded.seconds.toFixed(1)} s`);
+  await measure(small);
+  if (totalOrders > small) {
+    const grown = await withLocalBindings(
+      (env) => seedOrders(env.DB, { from: 1, to: totalOrders - small, total: totalOrders, end }),
+      {
+        persistTo: state,
+      },
+    );
+    console.log(`grew the table by ${grown.orders} older orders in ${grown.seconds.toFixed(1)} s`);
+    await measure(totalOrders);
+  }
+}

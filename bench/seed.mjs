@@ -132,3 +132,69 @@ export async function seedCatalog(db, { products = 100_000, movements = 1_000_00
     .run();
   return { products, movements, seconds: (Date.now() - started) / 1000 };
 }
+
+const COMPANY_WORDS = [
+  "acme",
+  "globex",
+  "initech",
+  "umbrella",
+  "stark",
+  "wayne",
+  "wonka",
+  "tyrell",
+  "cyberdyne",
+  "hooli",
+];
+const MERCHANTS = ["Amazon", "Otto", "Zalando", "MediaMarkt", "Ikea", "Conrad", "Thomann", "Decathlon"];
+const STATUSES = [
+  "placed",
+  "under_risk",
+  "awaiting_customer",
+  "picking",
+  "shipped",
+  "delivered",
+  "cancelled",
+];
+
+/** Customers for the orders: 200 companies, a tenth of them per company word. */
+export async function seedCustomers(db) {
+  await db
+    .prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 199)
+       INSERT INTO customers (id, company, email) SELECT printf('cust-%03d', i),
+              upper(substr(json_extract(?1, '$[' || (i % 10) || ']'), 1, 1)) || substr(json_extract(?1, '$[' || (i % 10) || ']'), 2)
+              || ' Trading ' || i, printf('buyer%03d@customer.test', i) FROM n`,
+    )
+    .bind(JSON.stringify(COMPANY_WORDS))
+    .run();
+}
+
+/**
+ * Orders `from`..`to` (1-based) at 1,000 a day ending on `end`: the newest `count` orders of a shop that has
+ * been taking 1,000 orders a day, so a date window holds the same orders at any table size.
+ */
+export async function seedOrders(db, { from, to, end = "2026-11-20T00:00:00Z", total = to } = {}) {
+  const started = Date.now();
+  const endMs = Date.parse(end);
+  for (let lo = from; lo <= to; lo += 100_000) {
+    const hi = Math.min(to, lo + 99_999);
+    await db
+      .prepare(
+        `WITH RECURSIVE n(i) AS (SELECT CAST(?1 AS INTEGER) UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+         INSERT INTO orders (id, number, kind, status, source, external_ref, customer_id, merchant, currency, subtotal_minor,
+                             tax_minor, shipping_minor, discount_minor, total_minor, payment_status, placed_at, created_at, updated_at)
+         SELECT printf('ord-%08d', i), printf('R-B-%08d', i),
+                CASE WHEN i % 5 = 0 THEN 'purchase' ELSE 'sale' END,
+                json_extract(?3, '$[' || (i % 7) || ']'), 'shop', printf('EXT-%08d', i),
+                CASE WHEN i % 5 = 0 THEN NULL ELSE printf('cust-%03d', i % 200) END,
+                CASE WHEN i % 5 = 0 THEN json_extract(?4, '$[' || (i % 8) || ']') ELSE NULL END,
+                'EUR', 1000 + (i * 37) % 50000, 0, 0, 0, 1000 + (i * 37) % 50000, 'unpaid',
+                strftime('%Y-%m-%dT%H:%M:%fZ', (?5 - (?6 - i) * 86400.0) / 1000, 'unixepoch'),
+                strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+           FROM n`,
+      )
+      .bind(lo, hi, JSON.stringify(STATUSES), JSON.stringify(MERCHANTS), endMs, total)
+      .run();
+  }
+  return { orders: to - from + 1, seconds: (Date.now() - started) / 1000 };
+}

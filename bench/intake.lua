@@ -1,0 +1,19 @@
+-- wrk script: POSTs a new purchase order to the intake endpoint on every request (unique external_ref per
+-- thread and request). BENCH_TOKEN carries the API key.
+local threads = 0
+function setup(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+
+local counter = 0
+local token = os.getenv("BENCH_TOKEN")
+request = function()
+  counter = counter + 1
+  local body = string.format(
+    '{"source":"bench","external_ref":"%d-%d-%d","kind":"purchase","merchant":"Bench Retailer","currency":"EUR",' ..
+    '"lines":[{"sku":"B-1","name":"Bench item","quantity":2,"unit_price":1999,"tax_rate_bp":1900}]}',
+    tid, counter, math.random(1, 1000000000))
+  return wrk.format("POST", "/api/v1/orders/intake",
+    { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. token }, body)
+end
