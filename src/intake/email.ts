@@ -1,6 +1,7 @@
 // The `email` door: keep the raw message first, then read it, so nothing received is lost when parsing fails.
 import PostalMime from "postal-mime";
 import type { Env } from "../env";
+import { sha256Hex } from "../lib/hash";
 import { newId } from "../lib/ids";
 
 /** Email Routing refuses messages above 25 MiB; we refuse the same, before buffering more. */
@@ -17,15 +18,12 @@ export type StoredEmail =
   | { outcome: "stored"; id: string; r2Key: string; status: "parsed" | "failed" }
   | { outcome: "duplicate"; id: string; r2Key: string };
 
-const hex = (buffer: ArrayBuffer) =>
-  [...new Uint8Array(buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
-
 /** The R2 key is the content hash: a redelivery of the same bytes overwrites nothing new. */
 export const rawEmailKey = (sha256: string) => `mail/inbound/${sha256}.eml`;
 
 export async function receiveEmail(message: InboundEmail, env: Env): Promise<StoredEmail> {
   const raw = await new Response(message.raw).arrayBuffer();
-  const sha256 = hex(await crypto.subtle.digest("SHA-256", raw));
+  const sha256 = await sha256Hex(raw);
   const r2Key = rawEmailKey(sha256);
   const receivedAt = new Date().toISOString();
 

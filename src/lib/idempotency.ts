@@ -2,15 +2,11 @@
 // The key is claimed before the work runs, so two racing requests with one key cannot both do it.
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
+import { sha256Hex } from "./hash";
 import { badRequest, conflict, Problem } from "./problem";
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
 const KEEP_DAYS = 7;
-
-async function sha256(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
 
 export interface Outcome<T> {
   status: 200 | 201;
@@ -36,7 +32,7 @@ export async function idempotent<T>(c: Context<AppEnv>, work: () => Promise<Outc
   const owner = c.get("principal")?.id ?? "anonymous";
   const key = `${owner}:${clientKey}`;
   const route = `${c.req.method} ${new URL(c.req.url).pathname}`;
-  const requestHash = await sha256(`${route}\n${await c.req.text()}`);
+  const requestHash = await sha256Hex(`${route}\n${await c.req.text()}`);
   const db = c.env.DB;
 
   const claimed = await db

@@ -4,6 +4,7 @@
 // the old one dropped once its tokens have expired.
 import { errors, jwtVerify, SignJWT } from "jose";
 import type { Env } from "../../env";
+import { sha256Hex } from "../../lib/hash";
 import { newId } from "../../lib/ids";
 import { serviceUnavailable, unauthorized } from "../../lib/problem";
 
@@ -102,10 +103,7 @@ export const opaqueKind = (token: string): OpaqueKind | undefined => {
   return match?.[1] as OpaqueKind | undefined;
 };
 
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { sha256Hex };
 
 /** What a list shows of a secret: enough to tell keys apart, useless to an attacker. */
 export const displayPrefix = (token: string) => token.slice(0, 14);

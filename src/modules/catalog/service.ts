@@ -3,12 +3,13 @@ import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, type 
 import { getDb } from "../../db";
 import { categories, productBarcodes, products } from "../../db/schema/catalog";
 import type { Env } from "../../env";
+import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { badRequest, conflict, notFound } from "../../lib/problem";
+import { prefixTerms, searchWords } from "../../lib/search";
 import { customerScope, type Principal } from "../auth/principal";
-import { isUniqueViolation } from "../users/service";
 import { type BarcodeKind, barcodeProblem } from "./barcodes";
 
 type ProductRow = typeof products.$inferSelect;
@@ -284,12 +285,8 @@ const fromRaw = (r: RawProduct): ProductRow => ({
 
 /** User text to an FTS5 query: every word must match as a prefix; nothing the user types is syntax. */
 export function ftsQuery(text: string): string | undefined {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  if (words.length === 0) return undefined;
-  return words
-    .slice(0, 8)
-    .map((w) => `"${w}"*`)
-    .join(" ");
+  const words = searchWords(text);
+  return words.length === 0 ? undefined : prefixTerms(words).join(" ");
 }
 
 export async function listProducts(env: Env, principal: Principal | undefined, filter: ProductFilter) {

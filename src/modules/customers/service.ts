@@ -7,6 +7,7 @@ import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
+import { containsPattern } from "../../lib/search";
 import { assertVisible, customerScope, type Principal } from "../auth/principal";
 
 type CustomerRow = typeof customers.$inferSelect;
@@ -82,8 +83,6 @@ export async function getCustomer(env: Env, principal: Principal, id: string) {
   return toCustomerView(row);
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 /** Newest first; a customer user's list holds their own record at most. */
 export async function listCustomers(
   env: Env,
@@ -95,7 +94,7 @@ export async function listCustomers(
   const scope = customerScope(principal);
   if (scope !== null) where.push(eq(customers.id, scope));
   if (filter.q) {
-    const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+    const pattern = containsPattern(filter.q);
     where.push(
       or(
         sql`lower(${customers.company}) LIKE ${pattern} ESCAPE '\\'`,

@@ -245,6 +245,31 @@ function broadcast(c: Context<AppEnv>, env: Env, movements: MovementView[]) {
   }
 }
 
+/** Runs a stock change once per Idempotency-Key, answers 201 with it, and tells the location rooms. */
+function recordChange(
+  c: Context<AppEnv>,
+  change: () => Promise<{ movement: MovementView } | { movements: MovementView[] }>,
+): never {
+  return idempotent(c, async () => {
+    const result = await change();
+    broadcast(c, c.env, "movements" in result ? result.movements : [result.movement]);
+    return { status: 201, body: result };
+  }) as never;
+}
+
+type ReservationInput = z.output<typeof ReservationBody>;
+const levelOf = (body: ReservationInput) => ({
+  productId: body.product_id,
+  locationId: body.location_id,
+  quantity: body.quantity,
+});
+const reservationContext = (c: Context<AppEnv>, body: ReservationInput) => ({
+  actorId: principalOf(c).id,
+  reason: body.reason,
+  referenceType: body.reference_type,
+  referenceId: body.reference_id,
+});
+
 export const inventoryRoutes = createRouter()
   .openapi(routes.locations, async (c) => c.json({ items: await listLocations(c.env) }, 200))
   .openapi(routes.createLocation, async (c) => c.json(await createLocation(c.env, c.req.valid("json")), 201))
@@ -264,20 +289,18 @@ export const inventoryRoutes = createRouter()
   .openapi(routes.movements, async (c) => c.json(await listMovements(c.env, c.req.valid("query")), 200))
   .openapi(routes.adjust, async (c) => {
     const body = c.req.valid("json");
-    return idempotent(c, async () => {
-      const result = await adjustStock(
+    return recordChange(c, () =>
+      adjustStock(
         c.env,
         { productId: body.product_id, locationId: body.location_id, delta: body.delta, kind: body.kind },
         { actorId: principalOf(c).id, reason: body.reason },
-      );
-      broadcast(c, c.env, [result.movement]);
-      return { status: 201, body: result };
-    }) as never;
+      ),
+    );
   })
   .openapi(routes.count, async (c) => {
     const body = c.req.valid("json");
-    return idempotent(c, async () => {
-      const result = await countStock(
+    return recordChange(c, () =>
+      countStock(
         c.env,
         {
           productId: body.product_id,
@@ -286,49 +309,21 @@ export const inventoryRoutes = createRouter()
           expectedVersion: body.expected_version,
         },
         { actorId: principalOf(c).id, reason: body.reason },
-      );
-      broadcast(c, c.env, [result.movement]);
-      return { status: 201, body: result };
-    }) as never;
+      ),
+    );
   })
   .openapi(routes.reserve, async (c) => {
     const body = c.req.valid("json");
-    return idempotent(c, async () => {
-      const result = await reserveStock(
-        c.env,
-        { productId: body.product_id, locationId: body.location_id, quantity: body.quantity },
-        {
-          actorId: principalOf(c).id,
-          reason: body.reason,
-          referenceType: body.reference_type,
-          referenceId: body.reference_id,
-        },
-      );
-      broadcast(c, c.env, [result.movement]);
-      return { status: 201, body: result };
-    }) as never;
+    return recordChange(c, () => reserveStock(c.env, levelOf(body), reservationContext(c, body)));
   })
   .openapi(routes.release, async (c) => {
     const body = c.req.valid("json");
-    return idempotent(c, async () => {
-      const result = await releaseStock(
-        c.env,
-        { productId: body.product_id, locationId: body.location_id, quantity: body.quantity },
-        {
-          actorId: principalOf(c).id,
-          reason: body.reason,
-          referenceType: body.reference_type,
-          referenceId: body.reference_id,
-        },
-      );
-      broadcast(c, c.env, [result.movement]);
-      return { status: 201, body: result };
-    }) as never;
+    return recordChange(c, () => releaseStock(c.env, levelOf(body), reservationContext(c, body)));
   })
   .openapi(routes.transfer, async (c) => {
     const body = c.req.valid("json");
-    return idempotent(c, async () => {
-      const result = await transferStock(
+    return recordChange(c, () =>
+      transferStock(
         c.env,
         {
           productId: body.product_id,
@@ -337,8 +332,6 @@ export const inventoryRoutes = createRouter()
           quantity: body.quantity,
         },
         { actorId: principalOf(c).id, reason: body.reason },
-      );
-      broadcast(c, c.env, result.movements);
-      return { status: 201, body: result };
-    }) as never;
+      ),
+    );
   });

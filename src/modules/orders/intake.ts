@@ -1,7 +1,9 @@
 // The one intake path: every door (API, webhooks, email, scrapes, store pulls, imports) normalizes what it
 // received into an OrderIntake and calls upsertIntake, which creates, updates or leaves the order alone.
 import { z } from "@hono/zod-openapi";
+import { ORDER_STATUSES } from "../../db/schema/orders";
 import type { Env } from "../../env";
+import { sha256Hex } from "../../lib/hash";
 import { newId } from "../../lib/ids";
 import { CurrencySchema, MinorAmount } from "../../lib/money";
 import { badRequest } from "../../lib/problem";
@@ -19,15 +21,7 @@ import {
   transition,
 } from "./service";
 
-const Status = z.enum([
-  "placed",
-  "under_risk",
-  "awaiting_customer",
-  "picking",
-  "shipped",
-  "delivered",
-  "cancelled",
-]);
+const Status = z.enum(ORDER_STATUSES);
 
 export const OrderIntakeSchema = z
   .strictObject({
@@ -97,11 +91,7 @@ async function intakeHash(intake: OrderIntake): Promise<string> {
               .map(([k, v]) => [k, canonical(v)]),
           )
         : value;
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(JSON.stringify(canonical(intake))),
-  );
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return sha256Hex(JSON.stringify(canonical(intake)));
 }
 
 async function linkProducts(env: Env, intake: OrderIntake) {

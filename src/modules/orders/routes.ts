@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { ORDER_STATUSES } from "../../db/schema/orders";
 import { idempotent } from "../../lib/idempotency";
 import { MoneySchema } from "../../lib/money";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
@@ -21,15 +22,7 @@ import {
   visibleOrder,
 } from "./service";
 
-const StatusEnum = z.enum([
-  "placed",
-  "under_risk",
-  "awaiting_customer",
-  "picking",
-  "shipped",
-  "delivered",
-  "cancelled",
-]);
+const StatusEnum = z.enum(ORDER_STATUSES);
 const Id = z.string().min(1).max(64);
 const IdParam = z.object({ id: Id });
 

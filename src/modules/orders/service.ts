@@ -3,15 +3,16 @@
 // (another change got there first, stock ran out) is rolled back whole.
 import type { Env } from "../../env";
 import { assertion, clearAssertions, failedAssertion } from "../../lib/batch";
+import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { badRequest, conflict, forbidden, notFound } from "../../lib/problem";
+import { prefixTerms, searchWords } from "../../lib/search";
 import { customerScope, type Principal } from "../auth/principal";
 import { lineTax } from "../carts/service";
 import { similarProducts } from "../catalog/insights";
 import { availabilityByLocation, legStatements, releaseLeg, reserveLeg, saleLeg } from "../inventory/service";
-import { isUniqueViolation } from "../users/service";
 import { canMove, type OrderStatus, PROGRESS, pathTo, REACHED_AT, TRANSITIONS } from "./lifecycle";
 
 export interface OrderRow {
@@ -921,9 +922,9 @@ export function monthsBetween(from: string | undefined, to: string | undefined):
  * a bucket's size (about a month of orders), not by the table's.
  */
 function ftsMatch(filter: OrderFilter): string | undefined {
-  const words = filter.q?.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = searchWords(filter.q ?? "");
   if (words.length === 0) return undefined;
-  const terms = words.slice(0, 8).map((w) => `"${w}"*`);
+  const terms = prefixTerms(words);
   if (filter.status) terms.push(`zs${filter.status.replaceAll("_", "")}`);
   if (filter.kind) terms.push(`zk${filter.kind}`);
   const months = monthsBetween(filter.from, filter.to);

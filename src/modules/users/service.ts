@@ -3,9 +3,11 @@ import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { ROLES, type Role, users } from "../../db/schema/auth";
 import type { Env } from "../../env";
+import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { badRequest, conflict, notFound, unauthorized } from "../../lib/problem";
+import { containsPattern } from "../../lib/search";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password";
 import { effectivePermissions, MODULES, type Module } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
@@ -48,14 +50,6 @@ async function checkCustomerLink(env: Env, role: Role, customerId: string | null
   }
 }
 
-/** D1 reports a unique-index violation in the message of the error or of its cause (drizzle wraps it). */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (e.message.includes("UNIQUE constraint failed")) return true;
-  }
-  return false;
-}
-
 export interface NewUser {
   email: string;
   name: string;
@@ -96,13 +90,11 @@ export interface UserFilter {
   cursor?: string | undefined;
 }
 
-const escapeLike = (text: string) => text.replace(/[\\%_]/g, (ch) => `\\${ch}`);
-
 export async function listUsers(env: Env, filter: UserFilter) {
   const after = decodeCursor(filter.cursor, 2) as [string, string] | undefined;
   const where: SQL[] = [];
   if (filter.q) {
-    const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+    const pattern = containsPattern(filter.q);
     where.push(
       or(
         sql`${users.email} LIKE ${pattern} ESCAPE '\\'`,
