@@ -151,6 +151,32 @@ describe("order intake", () => {
     });
   });
 
+  it("keeps a status it cannot apply yet as a blocked report instead of failing the delivery", async () => {
+    const manager = as(await tokenFor(await seedUser("manager")));
+    const p = await makeProduct(manager, {
+      sku: `SHORT-${crypto.randomUUID().slice(0, 6)}`,
+      category_id: null,
+    });
+    const delivery = {
+      source: "shopify",
+      external_ref: `#${crypto.randomUUID().slice(0, 6)}`,
+      currency: "EUR",
+      status: "shipped",
+      lines: [{ sku: p.sku, name: p.name, quantity: 2, unit_price: 1000 }],
+    };
+    const res = await integration.post("/api/v1/orders/intake", delivery);
+    expect(res.status).toBe(201);
+    expect(res.body.order.status).toBe("under_risk");
+    expect(res.body.changes.at(-1)).toMatch(/^status shipped blocked at under_risk/);
+    const events = (await admin.get(`/api/v1/orders/${res.body.order.id}/events`)).body.items;
+    expect(events.at(-1)).toMatchObject({
+      type: "status_blocked",
+      from_status: "under_risk",
+      to_status: "shipped",
+    });
+    expect((await integration.post("/api/v1/orders/intake", delivery)).body.outcome).toBe("unchanged");
+  });
+
   it("refuses bad input with field errors, customers at the door, and replays by Idempotency-Key", async () => {
     const bad = await integration.post("/api/v1/orders/intake", {
       ...purchase("x"),

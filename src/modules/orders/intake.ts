@@ -6,7 +6,7 @@ import type { Env } from "../../env";
 import { sha256Hex } from "../../lib/hash";
 import { newId } from "../../lib/ids";
 import { CurrencySchema, MinorAmount } from "../../lib/money";
-import { badRequest } from "../../lib/problem";
+import { badRequest, Problem } from "../../lib/problem";
 import { customerExists } from "../customers/service";
 import { canMove, type OrderStatus, PROGRESS, pathTo } from "./lifecycle";
 import {
@@ -158,20 +158,16 @@ async function walk(
     (target !== "cancelled" && PROGRESS[target] < PROGRESS[from]);
   const path = stale ? null : pathTo(from, target);
   if (!path) {
-    await env.DB.prepare(
-      "INSERT INTO order_events (id, order_id, type, from_status, to_status, source, actor_id, details, created_at) VALUES (?, ?, 'status_ignored', ?, ?, ?, ?, ?, ?)",
-    )
-      .bind(
-        newId(),
-        orderId,
-        from,
-        target,
-        source,
-        actorId,
-        JSON.stringify({ reason: stale ? "already past that status" : "no allowed path" }),
-        new Date().toISOString(),
-      )
-      .run();
+    await recordSkipped(
+      env,
+      orderId,
+      "status_ignored",
+      from,
+      target,
+      source,
+      actorId,
+      stale ? "already past that status" : "no allowed path",
+    );
     changes.push(`status ${target} ignored (order is ${from})`);
     return;
   }
@@ -185,14 +181,60 @@ async function walk(
       .bind(orderId)
       .all<LineRow>();
     if (!canMove(order.status, step)) break;
-    await transition(env, order, lines, {
-      to: step,
-      source,
-      actorId,
-      details: step === target ? {} : { inferred: true, reported: target },
-    });
+    try {
+      await transition(env, order, lines, {
+        to: step,
+        source,
+        actorId,
+        details: step === target ? {} : { inferred: true, reported: target },
+      });
+    } catch (error) {
+      // A move the order cannot make yet (lines still short, stock gone): the report is kept, not lost,
+      // and the sender is told it was received; staff see why in the timeline.
+      if (!(error instanceof Problem) || error.status !== 409) throw error;
+      await recordSkipped(
+        env,
+        orderId,
+        "status_blocked",
+        order.status,
+        target,
+        source,
+        actorId,
+        error.detail ?? error.title,
+      );
+      changes.push(`status ${target} blocked at ${order.status}: ${error.detail ?? error.title}`);
+      return;
+    }
     changes.push(`status ${order.status} -> ${step}${step === target ? "" : " (inferred)"}`);
   }
+}
+
+function recordSkipped(
+  env: Env,
+  orderId: string,
+  type: "status_ignored" | "status_blocked",
+  from: OrderStatus,
+  target: OrderStatus,
+  source: string,
+  actorId: string | null,
+  reason: string,
+) {
+  return env.DB.prepare(
+    `INSERT INTO order_events (id, order_id, type, from_status, to_status, source, actor_id, details, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+    .bind(
+      newId(),
+      orderId,
+      type,
+      from,
+      target,
+      source,
+      actorId,
+      JSON.stringify({ reason }),
+      new Date().toISOString(),
+    )
+    .run();
 }
 
 export async function upsertIntake(
