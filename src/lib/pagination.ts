@@ -1,5 +1,7 @@
 // Keyset pagination: the cursor is the sort key of the last row seen, opaque to clients.
 import { z } from "@hono/zod-openapi";
+import { and, eq, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { badRequest } from "./problem";
 
 export const PageQuery = z.object({
@@ -44,3 +46,7 @@ export const toPage = <R>(rows: R[], limit: number, keyOf: (row: R) => CursorKey
     next_cursor: rows.length > limit && last !== undefined ? encodeCursor(keyOf(last)) : null,
   };
 };
+
+/** For a newest-first list ordered by (time, id): the rows that come after the cursor's row. */
+export const olderThan = (time: SQLiteColumn, id: SQLiteColumn, after: CursorKey): SQL =>
+  or(lt(time, after[0]), and(eq(time, after[0]), lt(id, after[1]))) as SQL;

@@ -1,12 +1,12 @@
 // The catalog: who sees which products, searching them, and the rules of publishing.
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { categories, productBarcodes, products } from "../../db/schema/catalog";
 import type { Env } from "../../env";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../../lib/pagination";
 import { badRequest, conflict, notFound } from "../../lib/problem";
 import { prefixTerms, searchWords } from "../../lib/search";
 import { customerScope, type Principal } from "../auth/principal";
@@ -305,12 +305,7 @@ export async function listProducts(env: Env, principal: Principal | undefined, f
   const match = filter.q === undefined ? undefined : ftsQuery(filter.q);
   if (filter.q !== undefined && match === undefined) return { items: [], next_cursor: null };
   if (after) {
-    where.push(
-      or(
-        lt(products.createdAt, after[0]),
-        and(eq(products.createdAt, after[0]), lt(products.id, after[1])),
-      ) as SQL,
-    );
+    where.push(olderThan(products.createdAt, products.id, after));
   }
   const db = getDb(env.DB);
   const rows =

@@ -1,11 +1,11 @@
 // Customers (the businesses we sell to). Customer users see only their own record: a foreign id is 404.
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { type Address, customers } from "../../db/schema/customers";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
 import { containsPattern } from "../../lib/search";
 import { assertVisible, customerScope, type Principal } from "../auth/principal";
@@ -103,12 +103,7 @@ export async function listCustomers(
     );
   }
   if (after) {
-    where.push(
-      or(
-        lt(customers.createdAt, after[0]),
-        and(eq(customers.createdAt, after[0]), lt(customers.id, after[1])),
-      ) as SQL,
-    );
+    where.push(olderThan(customers.createdAt, customers.id, after));
   }
   const rows = await getDb(env.DB)
     .select()

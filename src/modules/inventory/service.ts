@@ -2,13 +2,13 @@
 // if its guard holds against the level as it is at that moment (D1 runs a batch as one serial transaction),
 // and the level changes only if that movement row exists, so a level always equals the sum of its movements
 // and concurrent requests cannot drive available stock below zero.
-import { and, asc, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { locations, type MOVEMENT_KINDS, stockLevels, stockMovements } from "../../db/schema/inventory";
 import type { Env } from "../../env";
 import { assertion } from "../../lib/batch";
 import { newId } from "../../lib/ids";
-import { decodeCursor, encodeCursor, toPage } from "../../lib/pagination";
+import { decodeCursor, encodeCursor, olderThan, toPage } from "../../lib/pagination";
 import { badRequest, conflict, notFound } from "../../lib/problem";
 
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -576,12 +576,7 @@ export async function listMovements(
   if (filter.product_id) where.push(eq(stockMovements.productId, filter.product_id));
   if (filter.location_id) where.push(eq(stockMovements.locationId, filter.location_id));
   if (after) {
-    where.push(
-      or(
-        lt(stockMovements.createdAt, after[0]),
-        and(eq(stockMovements.createdAt, after[0]), lt(stockMovements.id, after[1])),
-      ) as SQL,
-    );
+    where.push(olderThan(stockMovements.createdAt, stockMovements.id, after));
   }
   const rows = await getDb(env.DB)
     .select()

@@ -1,8 +1,8 @@
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { desc, eq } from "drizzle-orm";
 import { getDb } from "../../db";
 import { cronRuns, inboundMessages } from "../../db/schema/system";
 import type { Env } from "../../env";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../../lib/pagination";
 
 /** Newest first, keyset on (received_at, id). */
 export async function listInboundMessages(env: Env, limit: number, cursor: string | undefined) {
@@ -10,14 +10,7 @@ export async function listInboundMessages(env: Env, limit: number, cursor: strin
   const rows = await getDb(env.DB)
     .select()
     .from(inboundMessages)
-    .where(
-      after
-        ? or(
-            lt(inboundMessages.receivedAt, after[0]),
-            and(eq(inboundMessages.receivedAt, after[0]), lt(inboundMessages.id, after[1])),
-          )
-        : undefined,
-    )
+    .where(after ? olderThan(inboundMessages.receivedAt, inboundMessages.id, after) : undefined)
     .orderBy(desc(inboundMessages.receivedAt), desc(inboundMessages.id))
     .limit(limit + 1);
   return toPage(rows, limit, (r) => [r.receivedAt, r.id]);
@@ -33,14 +26,7 @@ export async function listCronRuns(env: Env, limit: number, cursor: string | und
   const rows = await getDb(env.DB)
     .select()
     .from(cronRuns)
-    .where(
-      after
-        ? or(
-            lt(cronRuns.startedAt, after[0]),
-            and(eq(cronRuns.startedAt, after[0]), lt(cronRuns.id, after[1])),
-          )
-        : undefined,
-    )
+    .where(after ? olderThan(cronRuns.startedAt, cronRuns.id, after) : undefined)
     .orderBy(desc(cronRuns.startedAt), desc(cronRuns.id))
     .limit(limit + 1);
   return toPage(rows, limit, (r) => [r.startedAt, r.id]);

@@ -1,11 +1,11 @@
 // Users: who may sign in, with which role, narrowed to which modules, linked to which customer.
-import { and, desc, eq, lt, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { ROLES, type Role, users } from "../../db/schema/auth";
 import type { Env } from "../../env";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { decodeCursor, olderThan, toPage } from "../../lib/pagination";
 import { badRequest, conflict, notFound, unauthorized } from "../../lib/problem";
 import { containsPattern } from "../../lib/search";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password";
@@ -105,9 +105,7 @@ export async function listUsers(env: Env, filter: UserFilter) {
   if (filter.role) where.push(eq(users.role, filter.role));
   if (filter.status) where.push(eq(users.status, filter.status));
   if (after) {
-    where.push(
-      or(lt(users.createdAt, after[0]), and(eq(users.createdAt, after[0]), lt(users.id, after[1]))) as SQL,
-    );
+    where.push(olderThan(users.createdAt, users.id, after));
   }
   const rows = await getDb(env.DB)
     .select()
