@@ -1,6 +1,7 @@
 // Seeds a local D1 (through wrangler's platform proxy) with a catalog and a stock ledger at scale:
 // PRODUCTS products over 50 categories (every 10th a draft) with barcodes, two locations, MOVEMENTS
 // movements, and levels that equal their sums. Rows are generated inside SQLite by recursive CTEs.
+import { ORDER_STATUSES } from "../src/db/schema/orders.ts";
 
 const WORDS = [
   "red",
@@ -146,15 +147,6 @@ const COMPANY_WORDS = [
   "hooli",
 ];
 const MERCHANTS = ["Amazon", "Otto", "Zalando", "MediaMarkt", "Ikea", "Conrad", "Thomann", "Decathlon"];
-const STATUSES = [
-  "placed",
-  "under_risk",
-  "awaiting_customer",
-  "picking",
-  "shipped",
-  "delivered",
-  "cancelled",
-];
 
 /** Customers for the orders: 200 companies, a tenth of them per company word. */
 export async function seedCustomers(db) {
@@ -193,7 +185,7 @@ export async function seedOrders(db, { from, to, end = "2026-11-20T00:00:00Z", t
                 strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
            FROM n`,
       )
-      .bind(lo, hi, JSON.stringify(STATUSES), JSON.stringify(MERCHANTS), endMs, total)
+      .bind(lo, hi, JSON.stringify(ORDER_STATUSES), JSON.stringify(MERCHANTS), endMs, total)
       .run();
   }
   return { orders: to - from + 1, seconds: (Date.now() - started) / 1000 };

@@ -1,26 +1,13 @@
 // Carts, and the similar-product and fill-risk advice that goes with them.
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, makeProduct, seedCustomer, seedUser, tokenFor } from "./helpers";
+import { as, customerUser, makeProduct, seedUser, stockroom, tokenFor } from "./helpers";
 
 let manager: ReturnType<typeof as>;
 let shop: string;
+let stock: Awaited<ReturnType<typeof stockroom>>["stock"];
 beforeAll(async () => {
-  manager = as(await tokenFor(await seedUser("manager")));
-  shop = (await manager.post("/api/v1/inventory/locations", { name: "Shop", kind: "shop" })).body.id;
+  ({ manager, shop, stock } = await stockroom());
 });
-
-const stock = (productId: string, delta: number) =>
-  manager.post("/api/v1/inventory/adjustments", {
-    product_id: productId,
-    location_id: shop,
-    delta,
-    kind: delta > 0 ? "receive" : "adjust",
-  });
-
-async function customerUser(company: string) {
-  const customerId = await seedCustomer(company);
-  return { customerId, api: as(await tokenFor(await seedUser("customer", { customerId }))) };
-}
 
 describe("carts", () => {
   it("holds lines at current prices with exact totals, tax and availability", async () => {

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import type { Role } from "../src/db/schema/auth";
 import { newId } from "../src/lib/ids";
 import { hashPassword } from "../src/modules/auth/password";
@@ -168,4 +169,48 @@ export async function makeOrder(
   });
   if (res.status !== 201) throw new Error(`order: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.order;
+}
+
+/** A customer and one of its users, acting through the API. */
+export async function customerUser(company: string) {
+  const customerId = await seedCustomer(company);
+  return { customerId, api: as(await tokenFor(await seedUser("customer", { customerId }))) };
+}
+
+/** A manager and a shop location, with helpers to put stock there and read its levels. */
+export async function stockroom() {
+  const manager = as(await tokenFor(await seedUser("manager")));
+  const shop: string = (await manager.post("/api/v1/inventory/locations", { name: "Shop", kind: "shop" }))
+    .body.id;
+  return {
+    manager,
+    shop,
+    stock: (productId: string, delta: number) =>
+      manager.post("/api/v1/inventory/adjustments", {
+        product_id: productId,
+        location_id: shop,
+        delta,
+        kind: delta > 0 ? "receive" : "adjust",
+      }),
+    level: async (productId: string, locationId = shop) =>
+      (await manager.get(`/api/v1/inventory/levels/${productId}/${locationId}`)).body,
+  };
+}
+
+/** The stock invariant: every level of the product equals the sums of its movements, never below zero. */
+export async function expectLedgerAgrees(productId: string) {
+  const { results } = await env.DB.prepare(
+    `SELECT l.location_id, l.on_hand, l.reserved,
+            (SELECT coalesce(SUM(quantity), 0) FROM stock_movements m WHERE m.product_id = l.product_id AND m.location_id = l.location_id) AS moved,
+            (SELECT coalesce(SUM(reserved_delta), 0) FROM stock_movements m WHERE m.product_id = l.product_id AND m.location_id = l.location_id) AS held
+       FROM stock_levels l WHERE l.product_id = ?`,
+  )
+    .bind(productId)
+    .all<{ on_hand: number; reserved: number; moved: number; held: number }>();
+  expect(results.length).toBeGreaterThan(0);
+  for (const r of results) {
+    expect(r.on_hand).toBe(r.moved);
+    expect(r.reserved).toBe(r.held);
+    expect(r.on_hand - r.reserved).toBeGreaterThanOrEqual(0);
+  }
 }

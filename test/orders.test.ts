@@ -1,45 +1,17 @@
-// Orders: the lifecycle, placing from the cart against real stock, substitutes, cancelling and shipping.
-import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pathTo, TRANSITIONS } from "../src/modules/orders/lifecycle";
 import { monthsBetween } from "../src/modules/orders/service";
-import { as, makeOrder, makeProduct, seedCustomer, seedUser, tokenFor } from "./helpers";
+import { type as, customerUser, expectLedgerAgrees, makeOrder, makeProduct, stockroom } from "./helpers";
 
 let manager: ReturnType<typeof as>;
-let shop: string;
+let stock: Awaited<ReturnType<typeof stockroom>>["stock"];
+let level: Awaited<ReturnType<typeof stockroom>>["level"];
 beforeAll(async () => {
-  manager = as(await tokenFor(await seedUser("manager")));
-  shop = (await manager.post("/api/v1/inventory/locations", { name: "Shop", kind: "shop" })).body.id;
+  ({ manager, stock, level } = await stockroom());
 });
 
-const stock = (productId: string, delta: number) =>
-  manager.post("/api/v1/inventory/adjustments", {
-    product_id: productId,
-    location_id: shop,
-    delta,
-    kind: "receive",
-  });
-const level = async (productId: string) =>
-  (await manager.get(`/api/v1/inventory/levels/${productId}/${shop}`)).body;
 const move = (api: ReturnType<typeof as>, id: string, to: string) =>
   api.post(`/api/v1/orders/${id}/transitions`, { to });
-
-async function expectLedgerAgrees(productId: string) {
-  const row = await env.DB.prepare(
-    `SELECT l.on_hand, l.reserved, (SELECT SUM(quantity) FROM stock_movements m WHERE m.product_id = l.product_id AND m.location_id = l.location_id) AS moved,
-            (SELECT SUM(reserved_delta) FROM stock_movements m WHERE m.product_id = l.product_id AND m.location_id = l.location_id) AS held
-       FROM stock_levels l WHERE l.product_id = ? AND l.location_id = ?`,
-  )
-    .bind(productId, shop)
-    .first<{ on_hand: number; reserved: number; moved: number; held: number }>();
-  expect(row?.on_hand).toBe(row?.moved);
-  expect(row?.reserved).toBe(row?.held);
-}
-
-async function customer(company: string) {
-  const customerId = await seedCustomer(company);
-  return { customerId, api: as(await tokenFor(await seedUser("customer", { customerId }))) };
-}
 
 describe("the lifecycle", () => {
   it("allows every move in the table", async () => {
@@ -104,7 +76,7 @@ describe("the lifecycle", () => {
   });
 
   it("staff edit notes, staff-only notes, payment and tracking; customers never see staff notes", async () => {
-    const { api } = await customer("Notes Co");
+    const { api } = await customerUser("Notes Co");
     const p = await makeProduct(manager);
     await stock(p.id, 1);
     await api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
@@ -159,7 +131,7 @@ describe("the lifecycle", () => {
 
 describe("placing from the cart", () => {
   it("reserves stock and goes to picking when every line can be filled; shipping turns reservations into sales", async () => {
-    const { api } = await customer("Happy Path Co");
+    const { api } = await customerUser("Happy Path Co");
     const p = await makeProduct(manager, { price: { amount: 1250, currency: "EUR" } });
     await stock(p.id, 10);
     await api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 4 });
@@ -192,7 +164,7 @@ describe("placing from the cart", () => {
   });
 
   it("short stock puts the order under risk; the customer picks a substitute and it goes on to picking", async () => {
-    const { api } = await customer("Short Co");
+    const { api } = await customerUser("Short Co");
     const wanted = await makeProduct(manager, { price: { amount: 1000, currency: "EUR" } });
     const fine = await makeProduct(manager, { price: { amount: 500, currency: "EUR" } });
     const sub = await makeProduct(manager, { price: { amount: 1100, currency: "EUR" } });
@@ -248,7 +220,7 @@ describe("placing from the cart", () => {
   });
 
   it("without any substitute in stock the order waits under risk; staff may replace the product", async () => {
-    const { api } = await customer("Staff Fix Co");
+    const { api } = await customerUser("Staff Fix Co");
     const scarce = await makeProduct(manager, { category_id: null });
     await stock(scarce.id, 1);
     await api.post("/api/v1/cart/lines", { product_id: scarce.id, quantity: 3 });
@@ -263,7 +235,7 @@ describe("placing from the cart", () => {
   });
 
   it("cancelling gives the stock back", async () => {
-    const { api } = await customer("Cancel Co");
+    const { api } = await customerUser("Cancel Co");
     const p = await makeProduct(manager);
     await stock(p.id, 5);
     await api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 3 });
@@ -278,7 +250,7 @@ describe("placing from the cart", () => {
   });
 
   it("a customer cancels their own order while it waits for them", async () => {
-    const { api } = await customer("Self Cancel Co");
+    const { api } = await customerUser("Self Cancel Co");
     const p = await makeProduct(manager, { category_id: null });
     await api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
     const placed = (await api.post("/api/v1/orders/from-cart")).body;
@@ -289,8 +261,8 @@ describe("placing from the cart", () => {
   it("two customers racing for the last units: one gets them, the other is put at risk", async () => {
     const p = await makeProduct(manager, { category_id: null });
     await stock(p.id, 3);
-    const a = await customer("Race A");
-    const b = await customer("Race B");
+    const a = await customerUser("Race A");
+    const b = await customerUser("Race B");
     await a.api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 3 });
     await b.api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 3 });
     const [ra, rb] = await Promise.all([
@@ -305,8 +277,8 @@ describe("placing from the cart", () => {
 
 describe("lists and dashboards", () => {
   it("filters by status, kind, date and text; customers see only their own, by id, list, search and events", async () => {
-    const alice = await customer("Alice Imports");
-    const bob = await customer("Bob Exports");
+    const alice = await customerUser("Alice Imports");
+    const bob = await customerUser("Bob Exports");
     const p = await makeProduct(manager);
     await stock(p.id, 10);
     await alice.api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
@@ -360,7 +332,7 @@ describe("lists and dashboards", () => {
   });
 
   it("gives customers their counts and what needs their action, and staff today's figures", async () => {
-    const { api } = await customer("Dash Co");
+    const { api } = await customerUser("Dash Co");
     const p = await makeProduct(manager, { category_id: null, price: { amount: 700, currency: "EUR" } });
     const sub = await makeProduct(manager);
     await stock(sub.id, 5);

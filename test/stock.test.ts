@@ -1,7 +1,7 @@
 // Stock stays exactly true: levels equal the sum of their movements, whatever arrives at once.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, makeProduct, seedUser, tokenFor } from "./helpers";
+import { as, expectLedgerAgrees, makeProduct, seedUser, tokenFor } from "./helpers";
 import { join } from "./ws";
 
 let manager: ReturnType<typeof as>;
@@ -19,23 +19,6 @@ beforeAll(async () => {
 
 const level = async (productId: string, locationId: string) =>
   (await manager.get(`/api/v1/inventory/levels/${productId}/${locationId}`)).body;
-
-/** The invariant: on_hand and reserved equal the sums of the movements, for every level of the product. */
-async function expectLedgerAgrees(productId: string) {
-  const { results } = await env.DB.prepare(
-    `SELECT l.location_id, l.on_hand, l.reserved,
-            (SELECT coalesce(SUM(quantity), 0) FROM stock_movements m WHERE m.product_id = l.product_id AND m.location_id = l.location_id) AS moved,
-            (SELECT coalesce(SUM(reserved_delta), 0) FROM stock_movements m WHERE m.product_id = l.product_id AND m.location_id = l.location_id) AS held
-       FROM stock_levels l WHERE l.product_id = ?`,
-  )
-    .bind(productId)
-    .all<{ on_hand: number; reserved: number; moved: number; held: number }>();
-  for (const r of results) {
-    expect(r.on_hand).toBe(r.moved);
-    expect(r.reserved).toBe(r.held);
-    expect(r.on_hand - r.reserved).toBeGreaterThanOrEqual(0);
-  }
-}
 
 const adjust = (productId: string, delta: number, kind = "adjust", headers: Record<string, string> = {}) =>
   manager.post(

@@ -1,11 +1,21 @@
 // Idempotency-Key for POSTs that create money or stock: a repeat gets the first answer and changes nothing.
 // The key is claimed before the work runs, so two racing requests with one key cannot both do it.
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { sha256Hex } from "./hash";
 import { badRequest, conflict, Problem } from "./problem";
 
 const KEY = /^[\x21-\x7e]{1,255}$/;
+
+/** The request header every idempotent route declares in its contract. */
+export const IdempotencyHeader = z.object({
+  "idempotency-key": z
+    .string()
+    .max(255)
+    .optional()
+    .openapi({ description: "A repeat with the same key replays the first answer and changes nothing" }),
+});
 const KEEP_DAYS = 7;
 
 export interface Outcome<T> {

@@ -32,21 +32,7 @@ const ro = (...modules: Module[]): Permission[] => modules.map((m) => `${m}:read
  */
 export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   admin: ALL_PERMISSIONS,
-  manager: [
-    ...rw(
-      "orders",
-      "inventory",
-      "catalog",
-      "customers",
-      "claims",
-      "billing",
-      "labels",
-      "attendance",
-      "intake",
-      "analytics",
-    ),
-    ...ro("users"),
-  ],
+  manager: [...rw(...MODULES.filter((m) => m !== "users")), ...ro("users")],
   staff: [
     ...rw("orders", "inventory", "claims", "labels", "intake"),
     ...ro("catalog", "customers", "billing", "attendance"),

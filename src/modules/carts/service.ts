@@ -48,15 +48,15 @@ export const lineTax = (lineTotal: number, taxRateBp: number) =>
 
 async function openCart(env: Env, principal: Principal): Promise<CartRow> {
   const customerId = customerOf(principal);
-  await env.DB.prepare(
-    `INSERT INTO carts (id, user_id, customer_id) VALUES (?, ?, ?)
-     ON CONFLICT (user_id) WHERE status = 'open' DO NOTHING`,
-  )
-    .bind(newId(), principal.id, customerId)
-    .run();
-  return (await env.DB.prepare("SELECT * FROM carts WHERE user_id = ? AND status = 'open'")
-    .bind(principal.id)
-    .first<CartRow>()) as CartRow;
+  // Creates the open cart when there is none and reads it, in one round trip.
+  const [, cart] = await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO carts (id, user_id, customer_id) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) WHERE status = 'open' DO NOTHING`,
+    ).bind(newId(), principal.id, customerId),
+    env.DB.prepare("SELECT * FROM carts WHERE user_id = ? AND status = 'open'").bind(principal.id),
+  ]);
+  return cart?.results[0] as CartRow;
 }
 
 async function view(env: Env, cart: CartRow) {

@@ -3,7 +3,7 @@ import type { Env } from "../../env";
 import { money } from "../../lib/money";
 import type { Principal } from "../auth/principal";
 import { recentMovementTotals } from "../inventory/service";
-import { getProductView, visibleProduct } from "./service";
+import { type ProductView, productViews, visibleProduct } from "./service";
 
 type Attributes = Record<string, string | number | boolean>;
 
@@ -51,16 +51,21 @@ export async function similarProducts(env: Env, principal: Principal | undefined
     .sort((a, b) => b.score - a.score || a.delta - b.delta || a.id.localeCompare(b.id))
     .slice(0, limit);
 
-  const items = [];
-  for (const r of ranked) {
-    items.push({
-      product: await getProductView(env, principal, r.id),
+  // The candidates were already filtered to published, undeleted products: one read builds every view.
+  const views = await productViews(
+    env,
+    principal,
+    ranked.map((r) => r.id),
+  );
+  return {
+    product_id: id,
+    items: ranked.map((r, i) => ({
+      product: views[i] as ProductView,
       score: r.score,
       available: r.available,
       reasons: r.reasons,
-    });
-  }
-  return { product_id: id, items };
+    })),
+  };
 }
 
 export const RISK_WINDOW_DAYS = 14;

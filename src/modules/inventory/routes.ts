@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, Env } from "../../env";
-import { idempotent } from "../../lib/idempotency";
+import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission } from "../auth/middleware";
@@ -62,14 +62,6 @@ const LocationSchema = z
   .object({ id: z.string(), name: z.string(), kind: z.enum(["warehouse", "shop"]), created_at: z.string() })
   .openapi("Location");
 
-const idempotencyHeader = z.object({
-  "idempotency-key": z
-    .string()
-    .max(255)
-    .optional()
-    .openapi({ description: "A repeat with the same key changes nothing" }),
-});
-
 const stockChange = <B extends z.ZodType>(path: string, summary: string, body: B, description?: string) =>
   createRoute({
     method: "post",
@@ -78,7 +70,7 @@ const stockChange = <B extends z.ZodType>(path: string, summary: string, body: B
     summary,
     ...(description && { description }),
     middleware: [write] as const,
-    request: { headers: idempotencyHeader, body: jsonBody(body) },
+    request: { headers: IdempotencyHeader, body: jsonBody(body) },
     responses: { 201: json(MoveResult, "Recorded"), ...problems(400, 401, 403, 404, 409, 422) },
   });
 
@@ -219,7 +211,7 @@ const routes = {
     tags: ["inventory"],
     summary: "Move stock between locations: both legs or neither",
     middleware: [write] as const,
-    request: { headers: idempotencyHeader, body: jsonBody(TransferBody) },
+    request: { headers: IdempotencyHeader, body: jsonBody(TransferBody) },
     responses: {
       201: json(
         z

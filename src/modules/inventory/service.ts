@@ -144,11 +144,21 @@ export interface Leg {
   /** Change of on_hand; for a count, the counted quantity (the change is derived in SQL). */
   quantity: number;
   reservedDelta: number;
-  /** Allow available to go below zero when the product allows backorder. */
-  backorderable: boolean;
+  /**
+   * Whether the movement must leave available stock at or above zero: always (adjust, count, transfer),
+   * unless the product allows backorder (reserve), or not at all (release and sale of reserved stock only
+   * move stock out of what is already held, so they never lower `available`).
+   */
+  availability: "required" | "unless-backorder" | "unchecked";
   /** For counts: the level version the counter saw. */
   expectedVersion?: number;
 }
+
+const AVAILABILITY_ESCAPE: Record<Leg["availability"], string> = {
+  required: "",
+  "unless-backorder": " OR p.allow_backorder = 1",
+  unchecked: " OR 1",
+};
 
 function movementInsert(
   env: Env,
@@ -164,7 +174,7 @@ function movementInsert(
   const guards = [
     `${onHandAfter} >= 0`,
     "l.reserved + ? >= 0",
-    `(${onHandAfter} - (l.reserved + ?) >= 0${leg.backorderable ? " OR p.allow_backorder = 1" : ""})`,
+    `(${onHandAfter} - (l.reserved + ?) >= 0${AVAILABILITY_ESCAPE[leg.availability]})`,
     ...(leg.expectedVersion !== undefined ? ["l.version = ?"] : []),
   ];
   return env.DB.prepare(
@@ -232,18 +242,13 @@ export function legStatements(
   ];
 }
 
-export const reserveLeg = (
-  productId: string,
-  locationId: string,
-  quantity: number,
-  backorderable: boolean,
-): Leg => ({
+export const reserveLeg = (productId: string, locationId: string, quantity: number): Leg => ({
   productId,
   locationId,
   kind: "reserve",
   quantity: 0,
   reservedDelta: quantity,
-  backorderable,
+  availability: "unless-backorder",
 });
 export const releaseLeg = (productId: string, locationId: string, quantity: number): Leg => ({
   productId,
@@ -251,7 +256,7 @@ export const releaseLeg = (productId: string, locationId: string, quantity: numb
   kind: "release",
   quantity: 0,
   reservedDelta: -quantity,
-  backorderable: true,
+  availability: "unchecked",
 });
 /** Ships `quantity`, of which `reserved` was held for it. */
 export const saleLeg = (productId: string, locationId: string, quantity: number, reserved: number): Leg => ({
@@ -260,17 +265,27 @@ export const saleLeg = (productId: string, locationId: string, quantity: number,
   kind: "sale",
   quantity: -quantity,
   reservedDelta: -reserved,
-  backorderable: true,
+  // Shipping what was held leaves `available` as it was; shipping more than was held must be in stock.
+  availability: reserved >= quantity ? "unchecked" : "required",
 });
 
-/** Available stock of one product per location, most first. */
-export async function availabilityByLocation(env: Env, productId: string) {
+/**
+ * Where `quantity` of a product can be reserved, in one query: the location with the most available stock
+ * when that covers it, else (if the product allows backorder) the best location there is, else none.
+ * `most` is the largest quantity available at any one location.
+ */
+export async function locationFor(env: Env, productId: string, quantity: number) {
   const { results } = await env.DB.prepare(
-    "SELECT location_id, on_hand - reserved AS available FROM stock_levels WHERE product_id = ? ORDER BY available DESC, location_id",
+    `SELECT p.allow_backorder, l.location_id, l.on_hand - l.reserved AS available
+       FROM products p LEFT JOIN stock_levels l ON l.product_id = p.id
+      WHERE p.id = ? ORDER BY available DESC, l.location_id`,
   )
     .bind(productId)
-    .all<{ location_id: string; available: number }>();
-  return results;
+    .all<{ allow_backorder: number; location_id: string | null; available: number | null }>();
+  const best = results[0];
+  const most = Math.max(0, best?.available ?? 0);
+  const covers = best?.location_id && (most >= quantity || best.allow_backorder === 1);
+  return { locationId: covers ? (best.location_id as string) : null, most };
 }
 
 /** Explains a refused movement from the level as it now is. */
@@ -321,11 +336,6 @@ async function move(env: Env, leg: Leg, ctx: MovementContext): Promise<MoveResul
   return { movement, level };
 }
 
-const productBackorder = async (env: Env, productId: string) =>
-  (await env.DB.prepare("SELECT allow_backorder FROM products WHERE id = ?")
-    .bind(productId)
-    .first<number>("allow_backorder")) === 1;
-
 /** A relative change: receive (+), damage (-) or adjust (either sign). Never below what is reserved. */
 export function adjustStock(
   env: Env,
@@ -346,7 +356,7 @@ export function adjustStock(
       { in: "body", path: "delta", message: "Negative for damage" },
     ]);
   }
-  return move(env, { ...input, quantity: input.delta, reservedDelta: 0, backorderable: false }, ctx);
+  return move(env, { ...input, quantity: input.delta, reservedDelta: 0, availability: "required" }, ctx);
 }
 
 /** An absolute count: sets on_hand to what was counted, if the level is still at the version the counter saw. */
@@ -363,7 +373,7 @@ export function countStock(
       kind: "count",
       quantity: input.counted,
       reservedDelta: 0,
-      backorderable: false,
+      availability: "required",
       expectedVersion: input.expectedVersion,
     },
     ctx,
@@ -383,7 +393,7 @@ export async function reserveStock(
       kind: "reserve",
       quantity: 0,
       reservedDelta: input.quantity,
-      backorderable: await productBackorder(env, input.productId),
+      availability: "unless-backorder",
     },
     ctx,
   );
@@ -396,7 +406,7 @@ export function releaseStock(
 ) {
   return move(
     env,
-    { ...input, kind: "release", quantity: 0, reservedDelta: -input.quantity, backorderable: true },
+    { ...input, kind: "release", quantity: 0, reservedDelta: -input.quantity, availability: "unchecked" },
     ctx,
   );
 }
@@ -414,7 +424,7 @@ export function commitSale(
       kind: "sale",
       quantity: -input.quantity,
       reservedDelta: -input.quantity,
-      backorderable: true,
+      availability: "unchecked",
     },
     ctx,
   );
@@ -439,7 +449,7 @@ export async function transferStock(
     kind: "transfer",
     quantity: -input.quantity,
     reservedDelta: 0,
-    backorderable: false,
+    availability: "required",
   };
   const into: Leg = { ...out, locationId: input.toLocationId, quantity: input.quantity };
   const outId = newId();
@@ -498,15 +508,15 @@ export async function setLowStockThreshold(
   return toLevelView(level?.results[0] as LevelRow);
 }
 
-export async function listLevels(
-  env: Env,
-  filter: {
-    product_id?: string | undefined;
-    location_id?: string | undefined;
-    limit: number;
-    cursor?: string | undefined;
-  },
-) {
+/** Filters of the level and movement lists. */
+export interface StockFilter {
+  product_id?: string | undefined;
+  location_id?: string | undefined;
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export async function listLevels(env: Env, filter: StockFilter) {
   const after = decodeCursor(filter.cursor, 2) as [string, string] | undefined;
   const where: SQL[] = [];
   if (filter.product_id) where.push(eq(stockLevels.productId, filter.product_id));
@@ -562,15 +572,7 @@ export async function listLowStock(
 }
 
 /** The movement ledger, newest first. */
-export async function listMovements(
-  env: Env,
-  filter: {
-    product_id?: string | undefined;
-    location_id?: string | undefined;
-    limit: number;
-    cursor?: string | undefined;
-  },
-) {
+export async function listMovements(env: Env, filter: StockFilter) {
   const after = decodeCursor(filter.cursor, 2) as [string, string] | undefined;
   const where: SQL[] = [];
   if (filter.product_id) where.push(eq(stockMovements.productId, filter.product_id));

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { idempotent } from "../../lib/idempotency";
+import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
@@ -57,7 +57,6 @@ const SummarySchema = z
   })
   .openapi("LedgerSummary");
 
-const idempotencyHeader = z.object({ "idempotency-key": z.string().max(255).optional() });
 const read = requirePermission("customers", "read");
 const write = requirePermission("billing", "write");
 
@@ -77,7 +76,7 @@ const routes = {
     tags: ["ledger"],
     summary: "Record a debit or credit",
     middleware: [write] as const,
-    request: { params: CustomerParam, headers: idempotencyHeader, body: jsonBody(EntryBody) },
+    request: { params: CustomerParam, headers: IdempotencyHeader, body: jsonBody(EntryBody) },
     responses: { 201: json(EntrySchema, "Recorded"), ...problems(400, 401, 403, 404, 409, 422) },
   }),
   reverse: createRoute({
@@ -88,7 +87,7 @@ const routes = {
     middleware: [write] as const,
     request: {
       params: EntryParam,
-      headers: idempotencyHeader,
+      headers: IdempotencyHeader,
       body: {
         required: false,
         content: {

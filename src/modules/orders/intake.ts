@@ -11,7 +11,9 @@ import { customerExists } from "../customers/service";
 import { canMove, type OrderStatus, PROGRESS, pathTo } from "./lifecycle";
 import {
   DuplicateOrder,
+  eventStatement,
   type LineRow,
+  loadOrder,
   notifyRoom,
   type OrderRow,
   type OrderView,
@@ -122,17 +124,6 @@ async function linkProducts(env: Env, intake: OrderIntake) {
   return lines;
 }
 
-async function load(env: Env, source: string, externalRef: string) {
-  const order = await env.DB.prepare("SELECT * FROM orders WHERE source = ? AND external_ref = ?")
-    .bind(source, externalRef)
-    .first<OrderRow>();
-  if (!order) return undefined;
-  const { results } = await env.DB.prepare("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no")
-    .bind(order.id)
-    .all<LineRow>();
-  return { order, lines: results };
-}
-
 /**
  * Moves an order towards the status a sender reports. Updates can arrive out of order: a status the order
  * is already past (a shipping notice after the delivery notice) is recorded as ignored; a status further on
@@ -147,10 +138,7 @@ async function walk(
   actorId: string | null,
   changes: string[],
 ): Promise<void> {
-  const first = await env.DB.prepare("SELECT status FROM orders WHERE id = ?")
-    .bind(orderId)
-    .first<{ status: OrderStatus }>();
-  const from = first?.status as OrderStatus;
+  const from = ((await loadOrder(env, orderId)) as { order: OrderRow }).order.status;
   if (from === target) return;
   const stale =
     from === "cancelled" ||
@@ -172,14 +160,7 @@ async function walk(
     return;
   }
   for (const step of path) {
-    const order = (await env.DB.prepare("SELECT * FROM orders WHERE id = ?")
-      .bind(orderId)
-      .first<OrderRow>()) as OrderRow;
-    const { results: lines } = await env.DB.prepare(
-      "SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no",
-    )
-      .bind(orderId)
-      .all<LineRow>();
+    const { order, lines } = (await loadOrder(env, orderId)) as { order: OrderRow; lines: LineRow[] };
     if (!canMove(order.status, step)) break;
     try {
       await transition(env, order, lines, {
@@ -219,22 +200,16 @@ function recordSkipped(
   actorId: string | null,
   reason: string,
 ) {
-  return env.DB.prepare(
-    `INSERT INTO order_events (id, order_id, type, from_status, to_status, source, actor_id, details, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      newId(),
-      orderId,
-      type,
-      from,
-      target,
-      source,
-      actorId,
-      JSON.stringify({ reason }),
-      new Date().toISOString(),
-    )
-    .run();
+  return eventStatement(env, {
+    orderId,
+    type,
+    from,
+    to: target,
+    source,
+    actorId,
+    details: { reason },
+    at: new Date().toISOString(),
+  }).run();
 }
 
 export async function upsertIntake(
@@ -246,7 +221,7 @@ export async function upsertIntake(
     throw badRequest("No such customer.", [{ in: "body", path: "customer_id", message: "No such customer" }]);
   }
   const hash = await intakeHash(intake);
-  let existing = await load(env, intake.source, intake.external_ref);
+  let existing = await loadOrder(env, { source: intake.source, externalRef: intake.external_ref });
 
   if (!existing) {
     try {
@@ -277,7 +252,7 @@ export async function upsertIntake(
       return { outcome: "created", order: await view(env, created.id), changes };
     } catch (error) {
       if (!(error instanceof DuplicateOrder)) throw error;
-      existing = await load(env, intake.source, intake.external_ref); // a racing delivery created it first
+      existing = await loadOrder(env, { source: intake.source, externalRef: intake.external_ref }); // a racing delivery created it first
       if (!existing) throw error;
     }
   }
@@ -385,17 +360,9 @@ const event = (
   actorId: string | null,
   details: Record<string, unknown>,
   at: string,
-) =>
-  env.DB.prepare(
-    "INSERT INTO order_events (id, order_id, type, source, actor_id, details, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-  ).bind(newId(), orderId, type, source, actorId, JSON.stringify(details), at);
+) => eventStatement(env, { orderId, type, source, actorId, details, at });
 
 async function view(env: Env, id: string) {
-  const order = (await env.DB.prepare("SELECT * FROM orders WHERE id = ?")
-    .bind(id)
-    .first<OrderRow>()) as OrderRow;
-  const { results } = await env.DB.prepare("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no")
-    .bind(id)
-    .all<LineRow>();
-  return toOrderView(order, results, true);
+  const loaded = (await loadOrder(env, id)) as { order: OrderRow; lines: LineRow[] };
+  return toOrderView(loaded.order, loaded.lines, true);
 }

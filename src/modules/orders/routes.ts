@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { ORDER_STATUSES } from "../../db/schema/orders";
-import { idempotent } from "../../lib/idempotency";
+import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { MoneySchema } from "../../lib/money";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
@@ -108,7 +108,6 @@ const IntakeResultSchema = z
   })
   .openapi("IntakeResult");
 
-const idempotencyHeader = z.object({ "idempotency-key": z.string().max(255).optional() });
 const read = requirePermission("orders", "read");
 const write = requirePermission("orders", "write");
 
@@ -183,7 +182,7 @@ const routes = {
     summary: "Place your cart as an order: prices snapshot, stock reserved; short lines put it at risk",
     middleware: [write] as const,
     request: {
-      headers: idempotencyHeader,
+      headers: IdempotencyHeader,
       body: {
         required: false,
         content: {
@@ -250,7 +249,7 @@ const routes = {
     tags: ["orders"],
     summary: "Create or update an order by (source, external_ref); answers created, updated or unchanged",
     middleware: [write] as const,
-    request: { headers: idempotencyHeader, body: jsonBody(OrderIntakeSchema) },
+    request: { headers: IdempotencyHeader, body: jsonBody(OrderIntakeSchema) },
     responses: {
       200: json(IntakeResultSchema, "Updated or unchanged"),
       201: json(IntakeResultSchema, "Created"),

@@ -12,7 +12,7 @@ import { prefixTerms, searchWords } from "../../lib/search";
 import { customerScope, type Principal } from "../auth/principal";
 import { lineTax } from "../carts/service";
 import { similarProducts } from "../catalog/insights";
-import { availabilityByLocation, legStatements, releaseLeg, reserveLeg, saleLeg } from "../inventory/service";
+import { legStatements, locationFor, releaseLeg, reserveLeg, saleLeg } from "../inventory/service";
 import { canMove, type OrderStatus, PROGRESS, pathTo, REACHED_AT, TRANSITIONS } from "./lifecycle";
 
 export interface OrderRow {
@@ -127,10 +127,17 @@ export type OrderView = ReturnType<typeof toOrderView>;
 
 // Reading
 
-async function loadOrder(env: Env, id: string) {
+/** An order and its lines in one round trip, by id or by (source, external_ref). */
+export async function loadOrder(env: Env, key: string | { source: string; externalRef: string }) {
+  const [where, binds] =
+    typeof key === "string"
+      ? ["o.id = ?", [key]]
+      : ["o.source = ? AND o.external_ref = ?", [key.source, key.externalRef]];
   const [order, lines] = await env.DB.batch([
-    env.DB.prepare("SELECT * FROM orders WHERE id = ?").bind(id),
-    env.DB.prepare("SELECT * FROM order_lines WHERE order_id = ? ORDER BY line_no").bind(id),
+    env.DB.prepare(`SELECT o.* FROM orders o WHERE ${where}`).bind(...binds),
+    env.DB.prepare(
+      `SELECT l.* FROM order_lines l JOIN orders o ON o.id = l.order_id WHERE ${where} ORDER BY l.line_no`,
+    ).bind(...binds),
   ]);
   const row = order?.results[0] as OrderRow | undefined;
   return row ? { order: row, lines: (lines?.results ?? []) as LineRow[] } : undefined;
@@ -181,7 +188,7 @@ interface EventInput {
   at: string;
 }
 
-const eventStatement = (env: Env, e: EventInput, id = newId()) =>
+export const eventStatement = (env: Env, e: EventInput, id = newId()) =>
   env.DB.prepare(
     `INSERT INTO order_events (id, order_id, type, from_status, to_status, source, actor_id, details, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -287,71 +294,54 @@ interface PlannedLine extends DraftLine {
   reserved: number;
   riskReason: string | null;
   substitutes: string[];
-  backorderable: boolean;
 }
 
 /** Picks where each line's stock comes from, or says why it cannot be filled. */
 async function planLines(env: Env, draft: DraftOrder): Promise<PlannedLine[]> {
   const planned: PlannedLine[] = [];
   for (const [i, line] of draft.lines.entries()) {
-    const base = { ...line, id: newId(), lineNo: i + 1, substitutes: [] as string[], backorderable: false };
+    const base = { ...line, id: newId(), lineNo: i + 1, substitutes: [] as string[] };
     if (draft.kind !== "sale" || line.productId === null) {
       planned.push({ ...base, fill: "untracked", locationId: null, reserved: 0, riskReason: null });
       continue;
     }
-    const backorderable =
-      (await env.DB.prepare("SELECT allow_backorder FROM products WHERE id = ?")
-        .bind(line.productId)
-        .first<number>("allow_backorder")) === 1;
-    const places = await availabilityByLocation(env, line.productId);
-    const fits = places.find((p) => p.available >= line.quantity) ?? (backorderable ? places[0] : undefined);
-    if (fits) {
-      planned.push({
-        ...base,
-        backorderable,
-        fill: "ok",
-        locationId: fits.location_id,
-        reserved: line.quantity,
-        riskReason: null,
-      });
-    } else {
-      const most = Math.max(0, places[0]?.available ?? 0);
-      planned.push({
-        ...base,
-        backorderable,
-        fill: "short",
-        locationId: null,
-        reserved: 0,
-        riskReason: `Only ${most} available for ${line.quantity} ordered.`,
-      });
-    }
+    const { locationId, most } = await locationFor(env, line.productId, line.quantity);
+    planned.push(
+      locationId
+        ? { ...base, fill: "ok", locationId, reserved: line.quantity, riskReason: null }
+        : {
+            ...base,
+            fill: "short",
+            locationId: null,
+            reserved: 0,
+            riskReason: `Only ${most} available for ${line.quantity} ordered.`,
+          },
+    );
   }
   return planned;
 }
 
 /** Substitutes to offer for a short line: the customer's own choices that are in stock, else similar ones. */
 async function offerSubstitutes(env: Env, line: PlannedLine): Promise<string[]> {
-  const inStock: string[] = [];
-  for (const id of line.wanted) {
-    const places = await availabilityByLocation(env, id);
-    if ((places[0]?.available ?? 0) >= line.quantity) inStock.push(id);
-  }
-  if (inStock.length > 0 || line.productId === null) return inStock.slice(0, 2);
-  try {
-    const similar = await similarProducts(env, undefined, line.productId, 5);
-    return similar.items
-      .filter((i) => i.available >= line.quantity)
-      .slice(0, 2)
-      .map((i) => i.product.id);
-  } catch {
-    return [];
-  }
+  // Offered only when one location can hold the whole line, as placing the substitute will need.
+  const fits = async (ids: string[]) => {
+    const found: string[] = [];
+    for (const id of ids) {
+      if (found.length === 2) break;
+      if ((await locationFor(env, id, line.quantity)).most >= line.quantity) found.push(id);
+    }
+    return found;
+  };
+  const own = await fits(line.wanted);
+  if (own.length > 0 || line.productId === null) return own;
+  const similar = await similarProducts(env, undefined, line.productId, 5).catch(() => ({ items: [] }));
+  return fits(similar.items.map((i) => i.product.id));
 }
 
 const PLACE_ATTEMPTS = 3;
 
 /** Places an order: lines planned against stock, reservations, events and the order row in one batch. */
-export async function placeOrder(env: Env, draft: DraftOrder): Promise<OrderView> {
+export async function placeOrder(env: Env, draft: DraftOrder): Promise<{ id: string; status: OrderStatus }> {
   for (let attempt = 1; attempt <= PLACE_ATTEMPTS; attempt++) {
     const lines = await planLines(env, draft);
     const short = lines.filter((l) => l.fill === "short");
@@ -460,16 +450,12 @@ export async function placeOrder(env: Env, draft: DraftOrder): Promise<OrderView
       ...lines
         .filter((l) => l.fill === "ok" && l.locationId !== null && l.productId !== null)
         .flatMap((l) =>
-          legStatements(
-            env,
-            reserveLeg(l.productId as string, l.locationId as string, l.quantity, l.backorderable),
-            {
-              actorId: draft.actorId,
-              referenceType: "order",
-              referenceId: id,
-              reason: `Order ${number}`,
-            },
-          ),
+          legStatements(env, reserveLeg(l.productId as string, l.locationId as string, l.quantity), {
+            actorId: draft.actorId,
+            referenceType: "order",
+            referenceId: id,
+            reason: `Order ${number}`,
+          }),
         ),
       ...(draft.cartId
         ? [
@@ -496,10 +482,8 @@ export async function placeOrder(env: Env, draft: DraftOrder): Promise<OrderView
       if (isUniqueViolation(error)) throw new DuplicateOrder();
       throw error;
     }
-    const view = await loadOrder(env, id);
-    const result = toOrderView(view?.order as OrderRow, view?.lines ?? [], true);
-    await notifyRoom(env, id, { type: "status", status: result.status, order_id: id });
-    return result;
+    await notifyRoom(env, id, { type: "status", status, order_id: id });
+    return { id, status };
   }
   throw conflict("Stock changed while the order was placed; try again.");
 }
@@ -594,7 +578,7 @@ export async function transition(
   order: OrderRow,
   lines: LineRow[],
   input: TransitionInput,
-): Promise<OrderView> {
+): Promise<void> {
   if (!canMove(order.status, input.to)) {
     throw conflict(`An order that is ${order.status} cannot become ${input.to}.`, {
       current: order.status,
@@ -669,7 +653,6 @@ export async function transition(
     }
     throw conflict("There is not enough stock at the line's location to ship it.", { current: order.status });
   }
-  const fresh = (await loadOrder(env, order.id)) as { order: OrderRow; lines: LineRow[] };
   await notifyRoom(env, order.id, {
     type: "status",
     order_id: order.id,
@@ -677,7 +660,6 @@ export async function transition(
     to: input.to,
     source: input.source,
   });
-  return toOrderView(fresh.order, fresh.lines, true);
 }
 
 export async function moveOrder(env: Env, principal: Principal, id: string, to: OrderStatus, note?: string) {
@@ -712,7 +694,7 @@ export async function chooseSubstitute(
     ]);
   }
   const product = await env.DB.prepare(
-    "SELECT id, sku, name, price_minor, currency, tax_rate_bp, allow_backorder FROM products WHERE id = ? AND status = 'published' AND deleted_at IS NULL",
+    "SELECT id, sku, name, price_minor, currency, tax_rate_bp FROM products WHERE id = ? AND status = 'published' AND deleted_at IS NULL",
   )
     .bind(productId)
     .first<{
@@ -722,17 +704,14 @@ export async function chooseSubstitute(
       price_minor: number;
       currency: string;
       tax_rate_bp: number;
-      allow_backorder: number;
     }>();
   if (!product) throw notFound("No such product.");
   if (product.currency !== order.currency)
     throw conflict(`The substitute is priced in ${product.currency}, the order in ${order.currency}.`);
-  const places = await availabilityByLocation(env, product.id);
-  const place =
-    places.find((p) => p.available >= line.quantity) ??
-    (product.allow_backorder === 1 ? places[0] : undefined);
-  if (!place)
+  const place = await locationFor(env, product.id, line.quantity);
+  if (!place.locationId) {
     throw conflict(`The substitute is not in stock for ${line.quantity} either.`, { current: order.status });
+  }
 
   const now = new Date().toISOString();
   const newLines = lines.map((l) =>
@@ -762,21 +741,17 @@ export async function chooseSubstitute(
       product.name,
       product.price_minor,
       product.tax_rate_bp,
-      place.location_id,
+      place.locationId,
       line.quantity,
       line.product_id,
       line.id,
     ),
-    ...legStatements(
-      env,
-      reserveLeg(product.id, place.location_id, line.quantity, product.allow_backorder === 1),
-      {
-        actorId: principal.id,
-        referenceType: "order",
-        referenceId: order.id,
-        reason: `Order ${order.number} substitute`,
-      },
-    ),
+    ...legStatements(env, reserveLeg(product.id, place.locationId as string, line.quantity), {
+      actorId: principal.id,
+      referenceType: "order",
+      referenceId: order.id,
+      reason: `Order ${order.number} substitute`,
+    }),
     eventStatement(env, {
       orderId: order.id,
       type: "substitute",
