@@ -380,55 +380,14 @@ export function countStock(
   );
 }
 
+type Holding = { productId: string; locationId: string; quantity: number };
+
 /** Holds stock for an order; beyond what is available only when the product allows backorder. */
-export async function reserveStock(
-  env: Env,
-  input: { productId: string; locationId: string; quantity: number },
-  ctx: MovementContext,
-) {
-  return move(
-    env,
-    {
-      ...input,
-      kind: "reserve",
-      quantity: 0,
-      reservedDelta: input.quantity,
-      availability: "unless-backorder",
-    },
-    ctx,
-  );
-}
+export const reserveStock = (env: Env, h: Holding, ctx: MovementContext) =>
+  move(env, reserveLeg(h.productId, h.locationId, h.quantity), ctx);
 
-export function releaseStock(
-  env: Env,
-  input: { productId: string; locationId: string; quantity: number },
-  ctx: MovementContext,
-) {
-  return move(
-    env,
-    { ...input, kind: "release", quantity: 0, reservedDelta: -input.quantity, availability: "unchecked" },
-    ctx,
-  );
-}
-
-/** Ships reserved stock: on_hand and reserved both fall. */
-export function commitSale(
-  env: Env,
-  input: { productId: string; locationId: string; quantity: number },
-  ctx: MovementContext,
-) {
-  return move(
-    env,
-    {
-      ...input,
-      kind: "sale",
-      quantity: -input.quantity,
-      reservedDelta: -input.quantity,
-      availability: "unchecked",
-    },
-    ctx,
-  );
-}
+export const releaseStock = (env: Env, h: Holding, ctx: MovementContext) =>
+  move(env, releaseLeg(h.productId, h.locationId, h.quantity), ctx);
 
 /** Moves stock between two locations: both legs or neither. */
 export async function transferStock(
