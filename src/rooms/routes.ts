@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { createRouter, problems } from "../lib/openapi";
 import { badRequest, forbidden } from "../lib/problem";
 import { principalOf, requirePermission } from "../modules/auth/middleware";
-import { visibleOrder } from "../modules/orders/service";
+import { assertInConversation, visibleOrder } from "../modules/orders/service";
 import { MEMBER_HEADER, type Member } from "./room";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });
@@ -20,7 +20,8 @@ const orderRoom = createRoute({
   path: "/orders/{id}/room",
   tags: ["rooms"],
   summary: "Join an order's live room: chat, presence, status (WebSocket; token as Bearer or ?access_token=)",
-  description: "Staff, and the users of the order's customer; anyone else gets 404 as for a missing order.",
+  description:
+    "Staff, and the users of the order's customer; vendors get 403 (the chat is between the customer and the shop); anyone else gets 404 as for a missing order.",
   middleware: [requirePermission("orders", "read")] as const,
   request: { params: IdParam },
   responses: upgradeResponses,
@@ -56,6 +57,7 @@ export const roomRoutes = createRouter()
   .openapi(orderRoom, async (c) => {
     const member = memberOf(c);
     const { id } = c.req.valid("param");
+    assertInConversation(principalOf(c));
     await visibleOrder(c.env, principalOf(c), id);
     return forward(c, c.env.ORDER_ROOM.getByName(id), member) as never;
   })

@@ -37,7 +37,9 @@ export const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
     ...rw("orders", "inventory", "claims", "labels", "intake"),
     ...ro("catalog", "customers", "billing", "attendance"),
   ],
-  vendor: [...rw("catalog"), ...ro("orders", "inventory")],
+  // Fulfilment partners (the e-commerce seed's vendor): every order, moved through fulfilment; what of an
+  // order they may see and change is narrowed by audience (src/modules/auth/principal.ts audienceOf).
+  vendor: [...rw("catalog", "orders", "labels"), ...ro("inventory")],
   customer: [...rw("orders", "claims"), ...ro("catalog", "customers", "billing")],
 };
 
@@ -46,7 +48,8 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   manager: "Runs the business: every module, and sees users.",
   staff:
     "Daily work: orders, stock, claims, labels and intake; reads catalog, customers, billing, attendance.",
-  vendor: "Supplier access: maintains the catalog, reads orders and stock.",
+  vendor:
+    "Fulfilment partner: sees every order (not staff notes or customer chat), moves orders through picking, shipping and delivery, sets tracking, prints labels; maintains the catalog, reads stock.",
   customer:
     "A B2B customer: the published catalog and only their own customer's orders, claims and invoices.",
 };

@@ -25,6 +25,22 @@ export function customerScope(principal: Principal): string | null {
   return null;
 }
 
+/**
+ * Whose side a principal is on, for what of a record it may see and do:
+ * - `shop`: the shop's own people and integrations (admin, manager, staff users; API keys);
+ * - `vendor`: a fulfilment partner: sees every order and moves it through fulfilment, but not the shop's
+ *   internal notes, money decisions or the conversation between the shop and its customer;
+ * - `customer`: a B2B customer's user, confined to that customer's records (see customerScope).
+ */
+export type Audience = "shop" | "vendor" | "customer";
+
+export function audienceOf(principal: Principal): Audience {
+  if (principal.kind !== "user") return "shop";
+  if (principal.role === "customer") return "customer";
+  if (principal.role === "vendor") return "vendor";
+  return "shop";
+}
+
 /** Throws 404 (never 403) when a record belongs to a customer the principal may not see. */
 export function assertVisible(
   principal: Principal,

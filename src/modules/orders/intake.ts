@@ -25,6 +25,13 @@ import {
 
 const Status = z.enum(ORDER_STATUSES);
 
+/** A sender's clock may be off by hours, not by years: a placing time outside this is a mistake. */
+const EARLIEST_PLACED_AT = Date.parse("2000-01-01T00:00:00Z");
+const plausiblePlacedAt = (value: string) => {
+  const at = Date.parse(value);
+  return at >= EARLIEST_PLACED_AT && at <= Date.now() + 86_400_000;
+};
+
 export const OrderIntakeSchema = z
   .strictObject({
     source: z
@@ -69,7 +76,11 @@ export const OrderIntakeSchema = z
       })
       .optional(),
     notes: z.string().max(2000).optional(),
-    placed_at: z.iso.datetime({ offset: true }).optional(),
+    placed_at: z.iso
+      .datetime({ offset: true })
+      .refine(plausiblePlacedAt, "A time between 2000-01-01 and one day from now")
+      .optional()
+      .openapi({ description: "When the buyer placed it; defaults to when ROMS received it" }),
   })
   .openapi("OrderIntake");
 
@@ -259,7 +270,7 @@ export async function upsertIntake(
 
   const { order, lines } = existing;
   if (order.intake_hash === hash)
-    return { outcome: "unchanged", order: toOrderView(order, lines, true), changes: [] };
+    return { outcome: "unchanged", order: toOrderView(order, lines, "shop"), changes: [] };
 
   const changes: string[] = [];
   const now = new Date().toISOString();
@@ -364,5 +375,5 @@ const event = (
 
 async function view(env: Env, id: string) {
   const loaded = (await loadOrder(env, id)) as { order: OrderRow; lines: LineRow[] };
-  return toOrderView(loaded.order, loaded.lines, true);
+  return toOrderView(loaded.order, loaded.lines, "shop");
 }

@@ -8,9 +8,10 @@ import { badRequest, forbidden, tooManyRequests } from "../../lib/problem";
 import type { PostResult } from "../../rooms/room";
 import { memberOf } from "../../rooms/routes";
 import { principalOf, requirePermission } from "../auth/middleware";
-import { customerScope } from "../auth/principal";
+import { audienceOf } from "../auth/principal";
 import { OrderIntakeSchema, upsertIntake } from "./intake";
 import {
+  assertInConversation,
   chooseSubstitute,
   dashboard,
   getOrder,
@@ -100,6 +101,42 @@ const MessageSchema = z
   })
   .openapi("OrderMessage");
 
+const StatusCounts = z.record(StatusEnum, z.number().int()).openapi("OrderStatusCounts");
+const DashboardOrder = z.object({
+  id: z.string(),
+  number: z.string(),
+  status: StatusEnum,
+  total: MoneySchema,
+  placed_at: z.string(),
+});
+const DashboardSchema = z
+  .discriminatedUnion("view", [
+    z
+      .object({
+        view: z.literal("customer"),
+        counts: StatusCounts,
+        in_progress: z.array(DashboardOrder),
+        needs_your_action: z.array(DashboardOrder),
+        recent: z.array(DashboardOrder),
+      })
+      .openapi("CustomerDashboard"),
+    z
+      .object({
+        view: z.literal("staff"),
+        time_zone: z.string(),
+        today_since: z.string().openapi({ description: "Start of today in `time_zone`, as UTC" }),
+        today_orders: z.number().int().openapi({ description: "Sales placed today" }),
+        today_revenue: z
+          .array(MoneySchema)
+          .optional()
+          .openapi({ description: "Today's sales not cancelled, per currency (not shown to vendors)" }),
+        today_purchases: z.number().int().openapi({ description: "Purchases placed today" }),
+        counts: z.object({ sale: StatusCounts, purchase: StatusCounts }),
+      })
+      .openapi("StaffDashboard"),
+  ])
+  .openapi("OrderDashboard");
+
 const IntakeResultSchema = z
   .object({
     outcome: z.enum(["created", "updated", "unchanged"]),
@@ -142,7 +179,7 @@ const routes = {
     path: "/orders/dashboard",
     tags: ["orders"],
     summary:
-      "Customers: counts, orders in progress, orders needing their action, recent. Staff: today and by status",
+      "Customers: counts, orders in progress, orders needing their action, recent. Staff: today, and sales and purchases by status",
     middleware: [read] as const,
     request: {
       query: z.object({
@@ -150,7 +187,7 @@ const routes = {
       }),
     },
     responses: {
-      200: json(z.record(z.string(), z.unknown()).openapi("OrderDashboard"), "The dashboard"),
+      200: json(DashboardSchema, "The dashboard"),
       ...problems(400, 401, 403),
     },
   }),
@@ -196,7 +233,7 @@ const routes = {
     method: "patch",
     path: "/orders/{id}",
     tags: ["orders"],
-    summary: "Edit notes, staff-only notes, payment status and tracking (staff)",
+    summary: "Edit notes, staff-only notes, payment status and tracking (staff); vendors set tracking only",
     middleware: [write] as const,
     request: {
       params: IdParam,
@@ -273,14 +310,14 @@ const routes = {
     path: "/orders/{id}/messages",
     tags: ["orders"],
     summary: "Post to the order room (everyone connected sees it live)",
-    middleware: [read] as const,
+    middleware: [write] as const,
     request: { params: IdParam, body: jsonBody(z.strictObject({ body: z.string().min(1).max(4000) })) },
     responses: { 201: json(MessageSchema, "Posted"), ...problems(400, 401, 403, 404, 429) },
   }),
 };
 
 const staffOnly = (c: Parameters<typeof principalOf>[0]) => {
-  if (customerScope(principalOf(c)) !== null) throw forbidden("This is for staff and integrations.");
+  if (audienceOf(principalOf(c)) !== "shop") throw forbidden("This is for staff and integrations.");
 };
 
 export const orderRoutes = createRouter()
@@ -336,12 +373,14 @@ export const orderRoutes = createRouter()
   })
   .openapi(routes.messages, async (c) => {
     const { id } = c.req.valid("param");
+    assertInConversation(principalOf(c));
     await visibleOrder(c.env, principalOf(c), id);
     return c.json({ items: await c.env.ORDER_ROOM.getByName(id).history() }, 200);
   })
   .openapi(routes.postMessage, async (c) => {
     const { id } = c.req.valid("param");
     const member = memberOf(c);
+    assertInConversation(principalOf(c));
     await visibleOrder(c.env, principalOf(c), id);
     const result = (await c.env.ORDER_ROOM.getByName(id).post(
       member,

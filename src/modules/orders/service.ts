@@ -9,7 +9,7 @@ import { money } from "../../lib/money";
 import { decodeCursor, toPage } from "../../lib/pagination";
 import { badRequest, conflict, forbidden, notFound } from "../../lib/problem";
 import { prefixTerms, searchWords } from "../../lib/search";
-import { customerScope, type Principal } from "../auth/principal";
+import { type Audience, audienceOf, customerScope, type Principal } from "../auth/principal";
 import { lineTax } from "../carts/service";
 import { similarProducts } from "../catalog/insights";
 import { legStatements, locationFor, releaseLeg, reserveLeg, saleLeg } from "../inventory/service";
@@ -68,9 +68,10 @@ export interface LineRow {
   replaced_product_id: string | null;
 }
 
-export const isStaff = (p: Principal | undefined) => p !== undefined && customerScope(p) === null;
-
-export function toOrderView(o: OrderRow, lines: LineRow[], staff: boolean) {
+/** What each audience sees of an order: where stock sits is for the shop and its fulfilment partners; staff
+ * notes are the shop's own. */
+export function toOrderView(o: OrderRow, lines: LineRow[], audience: Audience) {
+  const fulfils = audience !== "customer";
   return {
     id: o.id,
     number: o.number,
@@ -96,7 +97,7 @@ export function toOrderView(o: OrderRow, lines: LineRow[], staff: boolean) {
       risk_reason: l.risk_reason,
       substitutes: JSON.parse(l.substitutes) as string[],
       replaced_product_id: l.replaced_product_id,
-      ...(staff && { location_id: l.location_id, reserved: l.reserved }),
+      ...(fulfils && { location_id: l.location_id, reserved: l.reserved }),
     })),
     totals: {
       subtotal: money(o.subtotal_minor, o.currency),
@@ -108,7 +109,7 @@ export function toOrderView(o: OrderRow, lines: LineRow[], staff: boolean) {
     payment_status: o.payment_status,
     tracking: { carrier: o.carrier, number: o.tracking_number, url: o.tracking_url },
     notes: o.notes,
-    ...(staff && { staff_notes: o.staff_notes }),
+    ...(audience === "shop" && { staff_notes: o.staff_notes }),
     reached: {
       placed: o.placed_at,
       under_risk: o.under_risk_at,
@@ -151,9 +152,20 @@ export async function visibleOrder(env: Env, principal: Principal, id: string) {
   return loaded;
 }
 
+/**
+ * An order's chat is a conversation between the customer and the shop. A vendor fulfils the order from its
+ * lines, buyer and tracking, and is not part of that conversation (which can hold prices, complaints and
+ * personal matters), so it neither reads nor joins it.
+ */
+export function assertInConversation(principal: Principal): void {
+  if (audienceOf(principal) === "vendor") {
+    throw forbidden("An order's chat is between the customer and the shop; vendors do not take part.");
+  }
+}
+
 export async function getOrder(env: Env, principal: Principal, id: string) {
   const { order, lines } = await visibleOrder(env, principal, id);
-  return toOrderView(order, lines, isStaff(principal));
+  return toOrderView(order, lines, audienceOf(principal));
 }
 
 export async function listEvents(env: Env, principal: Principal, id: string) {
@@ -214,9 +226,13 @@ const unchangedSince = (env: Env, order: OrderRow) =>
     order.version,
   );
 
-/** Human order numbers: a counter per year that only goes up, so a number is never reused. */
-async function allocateNumber(env: Env, at: Date): Promise<string> {
-  const year = at.getUTCFullYear();
+/**
+ * Human order numbers: a counter per year that only goes up, so a number is never reused. The year is the
+ * one in which ROMS received the order (not what a sender claims as its placing time), so it always has
+ * four digits and numbers follow the order of arrival.
+ */
+async function allocateNumber(env: Env, received: Date): Promise<string> {
+  const year = received.getUTCFullYear();
   const last = await env.DB.prepare(
     `INSERT INTO order_counters (year, last) VALUES (?, 1)
      ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`,
@@ -359,7 +375,7 @@ export async function placeOrder(env: Env, draft: DraftOrder): Promise<{ id: str
     const status = steps.at(-1) ?? "placed";
     const totals = totalsOf(draft.lines, draft.shippingMinor, draft.discountMinor);
     const id = newId();
-    const number = await allocateNumber(env, new Date(draft.placedAt));
+    const number = await allocateNumber(env, new Date(now));
     const reached = Object.fromEntries(steps.map((s) => [REACHED_AT[s], now]));
 
     const statements: D1PreparedStatement[] = [
@@ -564,13 +580,28 @@ export interface TransitionInput {
 
 const CUSTOMER_CANCELLABLE: OrderStatus[] = ["placed", "under_risk", "awaiting_customer"];
 
-/** Who may make which move: staff and integrations any allowed move; customers only cancel early. */
+/** The moves of fulfilment, which vendors make; cancelling and risk decisions stay with the shop. */
+const FULFILMENT_MOVES: OrderStatus[] = ["picking", "shipped", "delivered"];
+
+/**
+ * Who may make which move: the shop (staff, integrations) any allowed move; vendors the moves of
+ * fulfilment; customers only cancel, and only before picking.
+ */
 export function checkMovePermission(principal: Principal, order: OrderRow, to: OrderStatus) {
-  if (customerScope(principal) === null) return;
-  if (to !== "cancelled" || !CUSTOMER_CANCELLABLE.includes(order.status)) {
+  const audience = audienceOf(principal);
+  if (audience === "vendor" && !FULFILMENT_MOVES.includes(to)) {
+    throw forbidden(`Vendors move orders through ${FULFILMENT_MOVES.join(", ")}; ${to} is for the shop.`);
+  }
+  if (audience === "customer" && (to !== "cancelled" || !CUSTOMER_CANCELLABLE.includes(order.status))) {
     throw forbidden("Customers may cancel an order before picking starts; other moves are for staff.");
   }
 }
+
+/** Where a change came from, as the timeline records it. */
+const sourceOf = (principal: Principal) =>
+  principal.kind === "api_key"
+    ? "api"
+    : ({ shop: "staff", vendor: "vendor", customer: "customer" } as const)[audienceOf(principal)];
 
 /** Applies one allowed move with its stock effects, in one batch. */
 export async function transition(
@@ -665,7 +696,7 @@ export async function transition(
 export async function moveOrder(env: Env, principal: Principal, id: string, to: OrderStatus, note?: string) {
   const { order, lines } = await visibleOrder(env, principal, id);
   checkMovePermission(principal, order, to);
-  const source = principal.kind === "api_key" ? "api" : isStaff(principal) ? "staff" : "customer";
+  const source = sourceOf(principal);
   await transition(env, order, lines, { to, source, actorId: principal.id, note });
   return getOrder(env, principal, id);
 }
@@ -681,6 +712,8 @@ export async function chooseSubstitute(
   lineId: string,
   productId: string,
 ) {
+  const audience = audienceOf(principal);
+  if (audience === "vendor") throw forbidden("Substitutes are chosen by the customer or the shop.");
   const { order, lines } = await visibleOrder(env, principal, orderId);
   const line = lines.find((l) => l.id === lineId);
   if (!line) throw notFound("No such line.");
@@ -688,7 +721,7 @@ export async function chooseSubstitute(
     throw conflict("Only a short line of an order at risk takes a substitute.", { current: order.status });
   }
   const offered = JSON.parse(line.substitutes) as string[];
-  if (!isStaff(principal) && !offered.includes(productId)) {
+  if (audience === "customer" && !offered.includes(productId)) {
     throw badRequest("Choose one of the substitutes offered for this line.", [
       { in: "body", path: "product_id", message: `One of: ${offered.join(", ") || "(none offered)"}` },
     ]);
@@ -729,7 +762,7 @@ export async function chooseSubstitute(
     order.discount_minor,
   );
   const stillShort = newLines.some((l) => l.fill === "short");
-  const source = isStaff(principal) ? "staff" : "customer";
+  const source = sourceOf(principal);
   const statements = [
     unchangedSince(env, order),
     env.DB.prepare(
@@ -813,9 +846,21 @@ export interface OrderPatch {
     | undefined;
 }
 
-/** Staff edits of notes, payment status and tracking, recorded as one event. */
+/**
+ * Edits of notes, payment status and tracking, recorded as one event: the shop edits all of them, a vendor
+ * the tracking of the parcels it ships.
+ */
 export async function updateOrder(env: Env, principal: Principal, id: string, patch: OrderPatch) {
-  if (!isStaff(principal)) throw forbidden("Orders are edited by staff.");
+  const audience = audienceOf(principal);
+  if (audience === "customer") throw forbidden("Orders are edited by staff.");
+  if (audience === "vendor") {
+    const refused = (["notes", "staff_notes", "payment_status"] as const).filter(
+      (f) => patch[f] !== undefined,
+    );
+    if (refused.length > 0) {
+      throw forbidden(`Vendors set tracking only; ${refused.join(", ")} are edited by the shop.`);
+    }
+  }
   const { order } = await visibleOrder(env, principal, id);
   const set: Record<string, unknown> = {};
   if (patch.notes !== undefined && patch.notes !== order.notes) set.notes = patch.notes;
@@ -841,7 +886,7 @@ export async function updateOrder(env: Env, principal: Principal, id: string, pa
       eventStatement(env, {
         orderId: id,
         type: "updated",
-        source: "staff",
+        source: sourceOf(principal),
         actorId: principal.id,
         details: { changes: columns },
         at: now,
@@ -941,10 +986,10 @@ export async function listOrders(env: Env, principal: Principal, filter: OrderFi
     .bind(...binds, filter.limit + 1)
     .all<OrderRow>();
   const page = toPage(results, filter.limit, (o) => [o.placed_at, o.id]);
-  const staff = isStaff(principal);
+  const audience = audienceOf(principal);
   return {
     items: page.items.map((o) => {
-      const { lines: _lines, ...summary } = toOrderView(o, [], staff);
+      const { lines: _lines, ...summary } = toOrderView(o, [], audience);
       return summary;
     }),
     next_cursor: page.next_cursor,
@@ -981,58 +1026,80 @@ export function startOfDay(timeZone: string, now = new Date()): Date {
   return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) - offset);
 }
 
+const zeroCounts = () =>
+  Object.fromEntries(Object.keys(TRANSITIONS).map((s) => [s, 0])) as Record<OrderStatus, number>;
+
+const dashboardSummary = (o: OrderRow) => ({
+  id: o.id,
+  number: o.number,
+  status: o.status,
+  total: money(o.total_minor, o.currency),
+  placed_at: o.placed_at,
+});
+
+/**
+ * Customers: their orders by status, in progress, needing their action, recent. The shop and vendors:
+ * today's sales (and, for the shop, their revenue per currency) and purchases, and orders by status, with
+ * sales and purchases counted apart. One round trip either way.
+ */
 export async function dashboard(env: Env, principal: Principal, timeZone: string) {
   const scope = customerScope(principal);
-  const byStatus = await env.DB.prepare(
-    `SELECT status, COUNT(*) AS n FROM orders WHERE (?1 IS NULL OR customer_id = ?1) GROUP BY status`,
-  )
-    .bind(scope)
-    .all<{ status: OrderStatus; n: number }>();
-  const counts = Object.fromEntries(Object.keys(TRANSITIONS).map((s) => [s, 0])) as Record<
-    OrderStatus,
-    number
-  >;
-  for (const r of byStatus.results) counts[r.status] = r.n;
-  const summary = (o: OrderRow) => ({
-    id: o.id,
-    number: o.number,
-    status: o.status,
-    total: money(o.total_minor, o.currency),
-    placed_at: o.placed_at,
-  });
   if (scope !== null) {
-    const recent = await env.DB.prepare(
-      "SELECT * FROM orders WHERE customer_id = ? ORDER BY placed_at DESC, id DESC LIMIT 5",
-    )
-      .bind(scope)
-      .all<OrderRow>();
-    const list = (statuses: OrderStatus[]) =>
+    const list = (statuses: readonly OrderStatus[], limit: number) =>
       env.DB.prepare(
-        `SELECT * FROM orders WHERE customer_id = ? AND status IN (${statuses.map(() => "?").join(",")}) ORDER BY placed_at DESC, id DESC LIMIT 20`,
-      )
-        .bind(scope, ...statuses)
-        .all<OrderRow>();
+        `SELECT * FROM orders WHERE customer_id = ? AND status IN (${statuses.map(() => "?").join(",")})
+          ORDER BY placed_at DESC, id DESC LIMIT ?`,
+      ).bind(scope, ...statuses, limit);
+    const [byStatus, inProgress, needsAction, recent] = await env.DB.batch([
+      env.DB.prepare("SELECT status, COUNT(*) AS n FROM orders WHERE customer_id = ? GROUP BY status").bind(
+        scope,
+      ),
+      list(IN_PROGRESS, 20),
+      list(["awaiting_customer"], 20),
+      list(Object.keys(TRANSITIONS) as OrderStatus[], 5),
+    ]);
+    const counts = zeroCounts();
+    for (const r of (byStatus?.results ?? []) as { status: OrderStatus; n: number }[]) counts[r.status] = r.n;
+    const rows = (result: D1Result | undefined) =>
+      ((result?.results ?? []) as OrderRow[]).map(dashboardSummary);
     return {
       view: "customer" as const,
       counts,
-      in_progress: (await list(IN_PROGRESS)).results.map(summary),
-      needs_your_action: (await list(["awaiting_customer"])).results.map(summary),
-      recent: recent.results.map(summary),
+      in_progress: rows(inProgress),
+      needs_your_action: rows(needsAction),
+      recent: rows(recent),
     };
   }
   const since = startOfDay(timeZone).toISOString();
-  const today = await env.DB.prepare(
-    `SELECT currency, COUNT(*) AS n, SUM(CASE WHEN kind = 'sale' AND status != 'cancelled' THEN total_minor ELSE 0 END) AS revenue
-       FROM orders WHERE placed_at >= ? GROUP BY currency`,
-  )
-    .bind(since)
-    .all<{ currency: string; n: number; revenue: number }>();
+  const [byStatus, today] = await env.DB.batch([
+    env.DB.prepare("SELECT kind, status, COUNT(*) AS n FROM orders GROUP BY kind, status"),
+    env.DB.prepare(
+      `SELECT kind, currency, COUNT(*) AS n, SUM(CASE WHEN status != 'cancelled' THEN total_minor ELSE 0 END) AS total
+         FROM orders WHERE placed_at >= ? GROUP BY kind, currency`,
+    ).bind(since),
+  ]);
+  const counts = { sale: zeroCounts(), purchase: zeroCounts() };
+  for (const r of (byStatus?.results ?? []) as {
+    kind: "sale" | "purchase";
+    status: OrderStatus;
+    n: number;
+  }[])
+    counts[r.kind][r.status] = r.n;
+  const todays = (today?.results ?? []) as {
+    kind: "sale" | "purchase";
+    currency: string;
+    n: number;
+    total: number;
+  }[];
+  const sales = todays.filter((r) => r.kind === "sale");
   return {
     view: "staff" as const,
     time_zone: timeZone,
     today_since: since,
-    today_orders: today.results.reduce((s, r) => s + r.n, 0),
-    today_revenue: today.results.map((r) => money(r.revenue, r.currency)),
+    today_orders: sales.reduce((sum, r) => sum + r.n, 0),
+    // Revenue is the shop's business; fulfilment partners see the work, not the money.
+    ...(audienceOf(principal) === "shop" && { today_revenue: sales.map((r) => money(r.total, r.currency)) }),
+    today_purchases: todays.filter((r) => r.kind === "purchase").reduce((sum, r) => sum + r.n, 0),
     counts,
   };
 }
