@@ -8,7 +8,7 @@ import { secureHeaders } from "hono/secure-headers";
 import pkg from "../package.json";
 import type { AppEnv } from "./env";
 import { requestIdFrom } from "./lib/ids";
-import { internalError, notFound, Problem, payloadTooLarge } from "./lib/problem";
+import { internalError, notFound, Problem, payloadTooLarge, problemFromHttpError } from "./lib/problem";
 import { credentialRoutes } from "./modules/auth/credential-routes";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
@@ -147,11 +147,7 @@ export function createApp() {
     const requestId = c.get("requestId");
     if (error instanceof Problem) return error.toResponse(requestId);
     if (error instanceof HTTPException && error.status < 500) {
-      return new Problem({
-        status: error.status,
-        slug: "http",
-        title: error.message || "Request failed",
-      }).toResponse(requestId);
+      return problemFromHttpError(error.status, error.message).toResponse(requestId);
     }
     console.error(
       JSON.stringify({

@@ -2,7 +2,7 @@
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { badRequest, type FieldError } from "./problem";
+import { badRequest, type FieldError, malformedJson } from "./problem";
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
@@ -93,7 +93,7 @@ export async function optionalJson<T extends z.ZodType>(c: Context<AppEnv>, sche
     try {
       value = JSON.parse(text);
     } catch {
-      throw badRequest("The body is not valid JSON.", [{ in: "body", path: "", message: "Malformed JSON" }]);
+      throw malformedJson();
     }
   }
   const result = schema.safeParse(value);

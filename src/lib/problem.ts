@@ -110,3 +110,30 @@ export const internalError = () =>
     title: "Internal server error",
     detail: "Something went wrong on our side. Quote the request id when you report it.",
   });
+
+export const malformedJson = () =>
+  badRequest("The body is not valid JSON. Check quotes, commas and brackets, or validate it first.", [
+    { in: "body", path: "", message: "Malformed JSON" },
+  ]);
+
+/**
+ * A client error raised by Hono or its validators (not by ROMS code) as a problem a person can act on:
+ * what was wrong with the request and what to send instead.
+ */
+export function problemFromHttpError(status: number, message: string): Problem {
+  if (status === 415) {
+    return new Problem({
+      status,
+      slug: "unsupported-media-type",
+      title: "Unsupported media type",
+      detail: "This endpoint takes a JSON body: send it with the header Content-Type: application/json.",
+    });
+  }
+  if (status === 400 && /json/i.test(message)) return malformedJson();
+  return new Problem({
+    status,
+    slug: "http",
+    title: message || "Request failed",
+    detail: message || `The request was refused with status ${status}.`,
+  });
+}

@@ -22,16 +22,33 @@ interface SigningKey {
   key: Uint8Array;
 }
 
-export function signingKeys(env: Env): SigningKey[] {
-  return (env.JWT_SECRETS ?? "")
+/**
+ * Secrets that are known to the world, or too plain to be random: a placeholder copied from
+ * .dev.vars.example, a documentation example, or a run of few distinct characters. Anyone could sign tokens
+ * with them, so they are refused like a missing secret.
+ */
+const PLACEHOLDER =
+  /replace[-_ ]?with|change[-_ ]?me|your[-_ ]?secret|placeholder|example|^(secret|password)/i;
+const MIN_DISTINCT_CHARACTERS = 10;
+
+export const isUsableSecret = (secret: string) =>
+  secret.length >= MIN_SECRET_LENGTH &&
+  !PLACEHOLDER.test(secret) &&
+  new Set(secret).size >= MIN_DISTINCT_CHARACTERS;
+
+const configuredPairs = (env: Env) =>
+  (env.JWT_SECRETS ?? "")
     .split(",")
     .map((pair) => pair.trim())
     .filter(Boolean)
     .map((pair) => {
       const at = pair.indexOf(":");
       return { kid: pair.slice(0, at), secret: pair.slice(at + 1) };
-    })
-    .filter(({ kid, secret }) => kid.length > 0 && secret.length >= MIN_SECRET_LENGTH)
+    });
+
+export function signingKeys(env: Env): SigningKey[] {
+  return configuredPairs(env)
+    .filter(({ kid, secret }) => kid.length > 0 && isUsableSecret(secret))
     .map(({ kid, secret }) => ({ kid, key: new TextEncoder().encode(secret) }));
 }
 
@@ -47,7 +64,12 @@ export async function issueAccessToken(
   const [current] = signingKeys(env);
   if (!current) {
     // Never fall back to a built-in secret: anyone could forge tokens for a deployment that forgot its own.
-    throw serviceUnavailable("Sign-in is not configured: set JWT_SECRETS (see .dev.vars.example).");
+    const pairs = configuredPairs(env);
+    throw serviceUnavailable(
+      pairs.length === 0
+        ? "Sign-in is not configured: set JWT_SECRETS (see .dev.vars.example)."
+        : "JWT_SECRETS holds no usable secret: each must be 32 or more random characters, not a placeholder such as the one in .dev.vars.example. Generate one, e.g. `openssl rand -base64 48`.",
+    );
   }
   const token = await new SignJWT({ sid: claims.sid })
     .setProtectedHeader({ alg: "HS256", typ: "JWT", kid: current.kid })
