@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { pathTo, TRANSITIONS } from "../src/modules/orders/lifecycle";
-import { monthsBetween } from "../src/modules/orders/service";
+import { monthsBetween } from "../src/modules/orders/queries";
 import { type as, customerUser, expectLedgerAgrees, makeOrder, makeProduct, stockroom } from "./helpers";
 
 let manager: ReturnType<typeof as>;

@@ -9,8 +9,19 @@ import * as system from "./schema/system";
 
 export const schema = { ...system, ...auth, ...customers, ...catalog, ...inventory, ...commerce, ...orders };
 
-export const getDb = (d1: D1Database) => drizzle(d1, { schema });
-export type Db = ReturnType<typeof getDb>;
+const make = (d1: D1Database) => drizzle(d1, { schema });
+export type Db = ReturnType<typeof make>;
+
+/** One drizzle instance per D1 binding object: building one walks the whole schema, so do it once. */
+const instances = new WeakMap<D1Database, Db>();
+export function getDb(d1: D1Database): Db {
+  let db = instances.get(d1);
+  if (!db) {
+    db = make(d1);
+    instances.set(d1, db);
+  }
+  return db;
+}
 
 /** RFC 3339 UTC with milliseconds: the one time format stored and spoken. */
 export const isoNow = (): string => new Date().toISOString();

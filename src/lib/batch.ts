@@ -1,18 +1,27 @@
 // All-or-nothing D1 batches with conditions: an assertion that fails aborts the batch, and D1 rolls a
 // failed batch back whole. Used where several guarded changes must apply together or not at all.
+import { type SQL, sql } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../db";
+import { batchGuards } from "../db/schema/system";
 
 export const GUARD_FAILED = "CHECK constraint failed";
 
-/** A statement that fails (and so undoes the batch) unless `condition` (SQL, with `binds`) is true. */
-export const assertion = (db: D1Database, name: string, condition: string, ...binds: unknown[]) =>
-  db
-    .prepare(`INSERT INTO batch_guards (name, ok) SELECT ?, CASE WHEN (${condition}) THEN 1 ELSE 0 END`)
-    .bind(name, ...binds);
+/** One statement of a drizzle batch. */
+export type Statement = BatchItem<"sqlite">;
+
+/** A statement that fails (and so undoes the batch) unless `condition` is true. */
+export const assertion = (db: Db, name: string, condition: SQL): Statement =>
+  db.insert(batchGuards).select(sql`SELECT ${name}, CASE WHEN (${condition}) THEN 1 ELSE 0 END`);
 
 /** Ends a batch that used assertions: the passing rows are not kept. */
-export const clearAssertions = (db: D1Database) => db.prepare("DELETE FROM batch_guards");
+export const clearAssertions = (db: Db): Statement => db.delete(batchGuards);
 
-/** The name of the assertion that failed, when that is why a batch was refused. */
+/** Runs statements as one atomic batch (D1 needs at least one). */
+export const runBatch = (db: Db, statements: Statement[]) =>
+  db.batch(statements as [Statement, ...Statement[]]);
+
+/** Whether a batch was refused because one of its assertions failed. */
 export function failedAssertion(error: unknown): boolean {
   for (let e: unknown = error; e instanceof Error; e = e.cause) {
     if (e.message.includes(GUARD_FAILED) && e.message.includes("batch_guards")) return true;

@@ -64,3 +64,18 @@ export const money = (amount: number, currency: string) => ({
   currency,
   display: formatMinor(amount, currency),
 });
+
+/** Tax of a line in minor units, rounded half up from exact integer arithmetic. */
+export const lineTax = (lineTotal: number, taxRateBp: number) =>
+  Math.floor((lineTotal * taxRateBp + 5_000) / 10_000);
+
+/** Totals derived from lines (tax rounded per line), plus shipping, less discount. */
+export function totalsOf(
+  lines: { unitPriceMinor: number; quantity: number; taxRateBp: number }[],
+  shipping: number,
+  discount: number,
+) {
+  const subtotal = lines.reduce((s, l) => s + l.unitPriceMinor * l.quantity, 0);
+  const tax = lines.reduce((s, l) => s + lineTax(l.unitPriceMinor * l.quantity, l.taxRateBp), 0);
+  return { subtotal, tax, total: subtotal + tax + shipping - discount };
+}

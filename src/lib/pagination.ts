@@ -1,7 +1,7 @@
 // Keyset pagination: the cursor is the sort key of the last row seen, opaque to clients.
 import { z } from "@hono/zod-openapi";
-import { and, eq, lt, or, type SQL } from "drizzle-orm";
-import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteSelect } from "drizzle-orm/sqlite-core";
 import { badRequest } from "./problem";
 
 export const PageQuery = z.object({
@@ -47,6 +47,38 @@ export const toPage = <R>(rows: R[], limit: number, keyOf: (row: R) => CursorKey
   };
 };
 
-/** For a newest-first list ordered by (time, id): the rows that come after the cursor's row. */
-export const olderThan = (time: SQLiteColumn, id: SQLiteColumn, after: CursorKey): SQL =>
+/** The position in a newest-first list: the (time, id) of the last row seen. */
+export type NewestCursor = readonly [time: string, id: string];
+
+/** Rows after the cursor's row in a list ordered by (time, id), newest first. */
+const olderThan = (time: SQLiteColumn, id: SQLiteColumn, after: NewestCursor): SQL =>
   or(lt(time, after[0]), and(eq(time, after[0]), lt(id, after[1]))) as SQL;
+
+export function decodeNewest(cursor: string | undefined): NewestCursor | undefined {
+  const key = decodeCursor(cursor, 2);
+  if (key === undefined) return undefined;
+  if (key.every((part) => typeof part === "string")) return key as [string, string];
+  throw badRequest("The cursor is not valid.", [
+    { in: "query", path: "cursor", message: "Not a cursor from this list" },
+  ]);
+}
+
+/**
+ * One page of a newest-first list, the one way every such list pages: the filters ANDed with "older than
+ * the cursor's row", ordered by (time, id) descending on an index that starts with the filters, limit + 1
+ * rows to tell whether more remain. `keyOf` gives a row's (time, id) for the next cursor.
+ */
+export async function newestFirst<Q extends SQLiteSelect>(
+  query: Q,
+  key: { time: SQLiteColumn; id: SQLiteColumn },
+  where: (SQL | undefined)[],
+  page: { limit: number; cursor?: string | undefined },
+  keyOf: (row: Awaited<Q>[number]) => NewestCursor,
+): Promise<{ items: Awaited<Q>[number][]; next_cursor: string | null }> {
+  const after = decodeNewest(page.cursor);
+  const rows = (await query
+    .where(and(...where, after && olderThan(key.time, key.id, after)))
+    .orderBy(desc(key.time), desc(key.id))
+    .limit(page.limit + 1)) as Awaited<Q>[number][];
+  return toPage(rows, page.limit, (row) => [...keyOf(row)]);
+}

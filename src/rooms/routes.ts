@@ -5,7 +5,7 @@ import type { AppEnv } from "../env";
 import { createRouter, problems } from "../lib/openapi";
 import { badRequest, forbidden } from "../lib/problem";
 import { principalOf, requirePermission } from "../modules/auth/middleware";
-import { assertInConversation, visibleOrder } from "../modules/orders/service";
+import { assertInConversation, visibleOrder } from "../modules/orders/store";
 import { MEMBER_HEADER, type Member } from "./room";
 
 const IdParam = z.object({ id: z.string().min(1).max(64) });

@@ -15,13 +15,16 @@ export const ORDER_STATUSES = [
   "cancelled",
 ] as const;
 export const PAYMENT_STATUSES = ["unpaid", "partial", "paid", "refunded"] as const;
+export const ORDER_KINDS = ["sale", "purchase"] as const;
+/** ok: held at its location; short: cannot be filled yet; untracked: holds no stock (purchases, unknown products). */
+export const LINE_FILLS = ["ok", "short", "untracked"] as const;
 
 export const orders = sqliteTable(
   "orders",
   {
     id: text("id").primaryKey(),
     number: text("number").notNull(),
-    kind: text("kind", { enum: ["sale", "purchase"] }).notNull(),
+    kind: text("kind", { enum: ORDER_KINDS }).notNull(),
     status: text("status", { enum: ORDER_STATUSES }).notNull(),
     source: text("source").notNull(),
     externalRef: text("external_ref"),
@@ -78,7 +81,7 @@ export const orderLines = sqliteTable(
     locationId: text("location_id"),
     /** Reserved quantity this line holds right now. */
     reserved: integer("reserved").notNull().default(0),
-    fill: text("fill", { enum: ["ok", "short", "untracked"] }).notNull(),
+    fill: text("fill", { enum: LINE_FILLS }).notNull(),
     riskReason: text("risk_reason"),
     /** Up to two product ids offered when the line is short. */
     substitutes: text("substitutes", { mode: "json" }).$type<string[]>().notNull(),

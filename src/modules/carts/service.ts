@@ -1,12 +1,16 @@
 // Carts: one open cart per customer user, shown at today's prices with availability, each line with up to
 // two substitutes the customer ranks (offered if the line cannot be filled when the order is placed).
+import { eq, sql } from "drizzle-orm";
+import type { Db } from "../../db";
+import { carts } from "../../db/schema/commerce";
 import type { Env } from "../../env";
+import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
-import { money } from "../../lib/money";
+import { lineTax, money } from "../../lib/money";
 import { badRequest, forbidden, notFound } from "../../lib/problem";
 import { assertVisible, type Principal } from "../auth/principal";
 import { visibleProduct } from "../catalog/service";
-import { availableByProduct } from "../inventory/service";
+import { availableByProduct } from "../inventory/levels";
 
 export const MAX_SUBSTITUTES = 2;
 export const MAX_QUANTITY = 100_000;
@@ -41,10 +45,6 @@ function customerOf(principal: Principal): string {
   if (!principal.customerId) throw forbidden("Your account is not linked to a customer yet.");
   return principal.customerId;
 }
-
-/** Tax of a line in minor units, rounded half up from exact integer arithmetic. */
-export const lineTax = (lineTotal: number, taxRateBp: number) =>
-  Math.floor((lineTotal * taxRateBp + 5_000) / 10_000);
 
 async function openCart(env: Env, principal: Principal): Promise<CartRow> {
   const customerId = customerOf(principal);
@@ -229,3 +229,48 @@ export async function clearCart(env: Env, principal: Principal) {
   ]);
   return view(env, cart);
 }
+
+/** What an order is placed from: the customer user's open cart and its orderable lines at today's prices. */
+export async function cartToOrder(env: Env, userId: string) {
+  const [cart, lines] = await env.DB.batch([
+    env.DB.prepare("SELECT id FROM carts WHERE user_id = ? AND status = 'open'").bind(userId),
+    env.DB.prepare(
+      `SELECT l.product_id, l.quantity, l.substitutes, p.sku, p.name, p.price_minor, p.currency, p.tax_rate_bp
+         FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN products p ON p.id = l.product_id
+        WHERE c.user_id = ? AND c.status = 'open' AND p.status = 'published' AND p.deleted_at IS NULL
+        ORDER BY l.added_at, l.product_id`,
+    ).bind(userId),
+  ]);
+  const id = (cart?.results[0] as { id: string } | undefined)?.id;
+  const rows = (lines?.results ?? []) as {
+    product_id: string;
+    quantity: number;
+    substitutes: string;
+    sku: string;
+    name: string;
+    price_minor: number;
+    currency: string;
+    tax_rate_bp: number;
+  }[];
+  return id === undefined
+    ? undefined
+    : {
+        id,
+        lines: rows.map((r) => ({
+          productId: r.product_id,
+          sku: r.sku,
+          name: r.name,
+          quantity: r.quantity,
+          unitPriceMinor: r.price_minor,
+          currency: r.currency,
+          taxRateBp: r.tax_rate_bp,
+          wanted: JSON.parse(r.substitutes) as string[],
+        })),
+      };
+}
+
+/** For the batch that places an order from a cart: the cart must still be open, and is then ordered. */
+export const closeCart = (db: Db, cartId: string, at: string): Statement[] => [
+  assertion(db, "cart-open", sql`EXISTS (SELECT 1 FROM carts WHERE id = ${cartId} AND status = 'open')`),
+  db.update(carts).set({ status: "ordered", updatedAt: at }).where(eq(carts.id, cartId)),
+];

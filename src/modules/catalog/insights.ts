@@ -2,7 +2,7 @@
 import type { Env } from "../../env";
 import { money } from "../../lib/money";
 import type { Principal } from "../auth/principal";
-import { recentMovementTotals } from "../inventory/service";
+import { recentMovementTotals } from "../inventory/queries";
 import { type ProductView, productViews, visibleProduct } from "./service";
 
 type Attributes = Record<string, string | number | boolean>;

@@ -1,12 +1,13 @@
 // The catalog: who sees which products, searching them, and the rules of publishing.
-import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
+import { asc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { categories, productBarcodes, products } from "../../db/schema/catalog";
+import { productsFts } from "../../db/search";
 import type { Env } from "../../env";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
-import { decodeCursor, olderThan, toPage } from "../../lib/pagination";
+import { newestFirst } from "../../lib/pagination";
 import { badRequest, conflict, notFound } from "../../lib/problem";
 import { prefixTerms, searchWords } from "../../lib/search";
 import { customerScope, type Principal } from "../auth/principal";
@@ -261,48 +262,6 @@ export interface ProductFilter {
   cursor?: string | undefined;
 }
 
-interface RawProduct {
-  id: string;
-  sku: string;
-  name: string;
-  description: string | null;
-  category_id: string | null;
-  price_minor: number;
-  currency: string;
-  tax_rate_bp: number;
-  unit: string;
-  attributes: string;
-  image_key: string | null;
-  image_type: string | null;
-  status: "draft" | "published";
-  published_at: string | null;
-  allow_backorder: number;
-  deleted_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-const fromRaw = (r: RawProduct): ProductRow => ({
-  id: r.id,
-  sku: r.sku,
-  name: r.name,
-  description: r.description,
-  categoryId: r.category_id,
-  priceMinor: r.price_minor,
-  currency: r.currency,
-  taxRateBp: r.tax_rate_bp,
-  unit: r.unit,
-  attributes: JSON.parse(r.attributes) as ProductRow["attributes"],
-  imageKey: r.image_key,
-  imageType: r.image_type,
-  status: r.status,
-  publishedAt: r.published_at,
-  allowBackorder: r.allow_backorder === 1,
-  deletedAt: r.deleted_at,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
 /** User text to an FTS5 query: every word must match as a prefix; nothing the user types is syntax. */
 export function ftsQuery(text: string): string | undefined {
   const words = searchWords(text);
@@ -311,7 +270,6 @@ export function ftsQuery(text: string): string | undefined {
 
 export async function listProducts(env: Env, principal: Principal | undefined, filter: ProductFilter) {
   const staff = seesDrafts(principal);
-  const after = decodeCursor(filter.cursor, 2) as [string, string] | undefined;
   const where: SQL[] = [];
   if (!staff) where.push(eq(products.status, "published"));
   else if (filter.status) where.push(eq(products.status, filter.status));
@@ -324,28 +282,20 @@ export async function listProducts(env: Env, principal: Principal | undefined, f
   if (filter.max_price !== undefined) where.push(lte(products.priceMinor, filter.max_price));
   const match = filter.q === undefined ? undefined : ftsQuery(filter.q);
   if (filter.q !== undefined && match === undefined) return { items: [], next_cursor: null };
-  if (after) {
-    where.push(olderThan(products.createdAt, products.id, after));
-  }
   const db = getDb(env.DB);
-  const rows =
+  // Searching, the matches drive (CROSS JOIN fixes the join order): a rare word stays fast however large
+  // the catalog, where scanning the listing index for it would read most of the table.
+  const query =
     match === undefined
-      ? await db
-          .select()
-          .from(products)
-          .where(and(...where))
-          .orderBy(desc(products.createdAt), desc(products.id))
-          .limit(filter.limit + 1)
-      : // Searching, the matches drive (CROSS JOIN fixes the join order): a rare word stays fast however
-        // large the catalog, where scanning the listing index for it would read most of the table.
-        (
-          await db.all<RawProduct>(
-            sql`SELECT products.* FROM products_fts CROSS JOIN products ON products.rowid = products_fts.rowid
-                 WHERE products_fts MATCH ${match}${where.length > 0 ? sql` AND ${and(...where)}` : sql``}
-                 ORDER BY products.created_at DESC, products.id DESC LIMIT ${filter.limit + 1}`,
-          )
-        ).map(fromRaw);
-  const page = toPage(rows, filter.limit, (p) => [p.createdAt, p.id]);
+      ? db.select().from(products).$dynamic()
+      : db.select(getTableColumns(products)).from(productsFts).crossJoin(products).$dynamic();
+  if (match !== undefined) {
+    where.unshift(sql`${productsFts} MATCH ${match}`, sql`${products}.rowid = ${productsFts.rowid}`);
+  }
+  const page = await newestFirst(query, { time: products.createdAt, id: products.id }, where, filter, (p) => [
+    p.createdAt,
+    p.id,
+  ]);
   const barcodes = await barcodesOf(
     env,
     page.items.map((p) => p.id),

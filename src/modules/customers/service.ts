@@ -1,11 +1,11 @@
 // Customers (the businesses we sell to). Customer users see only their own record: a foreign id is 404.
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
-import { getDb } from "../../db";
+import { eq, or, type SQL, sql } from "drizzle-orm";
+import { type Db, getDb } from "../../db";
 import { type Address, customers } from "../../db/schema/customers";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
-import { decodeCursor, olderThan, toPage } from "../../lib/pagination";
+import { newestFirst } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
 import { containsPattern } from "../../lib/search";
 import { assertVisible, customerScope, type Principal } from "../auth/principal";
@@ -26,6 +26,10 @@ export const toCustomerView = (c: CustomerRow) => ({
   created_at: c.createdAt,
   updated_at: c.updatedAt,
 });
+
+/** For a caller's batch: the customer's id, when it exists. */
+export const customerRead = (db: Db, id: string) =>
+  db.select({ id: customers.id }).from(customers).where(eq(customers.id, id));
 
 export async function customerExists(env: Env, id: string): Promise<boolean> {
   return (await env.DB.prepare("SELECT 1 AS one FROM customers WHERE id = ?").bind(id).first()) !== null;
@@ -89,7 +93,6 @@ export async function listCustomers(
   principal: Principal,
   filter: { q?: string | undefined; limit: number; cursor?: string | undefined },
 ) {
-  const after = decodeCursor(filter.cursor, 2) as [string, string] | undefined;
   const where: SQL[] = [];
   const scope = customerScope(principal);
   if (scope !== null) where.push(eq(customers.id, scope));
@@ -102,15 +105,12 @@ export async function listCustomers(
       ) as SQL,
     );
   }
-  if (after) {
-    where.push(olderThan(customers.createdAt, customers.id, after));
-  }
-  const rows = await getDb(env.DB)
-    .select()
-    .from(customers)
-    .where(and(...where))
-    .orderBy(desc(customers.createdAt), desc(customers.id))
-    .limit(filter.limit + 1);
-  const page = toPage(rows, filter.limit, (c) => [c.createdAt, c.id]);
+  const page = await newestFirst(
+    getDb(env.DB).select().from(customers).$dynamic(),
+    { time: customers.createdAt, id: customers.id },
+    where,
+    filter,
+    (c) => [c.createdAt, c.id],
+  );
   return { items: page.items.map(toCustomerView), next_cursor: page.next_cursor };
 }

@@ -1,67 +1,33 @@
+// The stock module's REST door: locations, levels, the movement ledger and the guarded stock verbs.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv, Env } from "../../env";
+import type { AppEnv } from "../../env";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission } from "../auth/middleware";
+import { getLevel, setLowStockThreshold } from "./levels";
+import { createLocation, listLocations } from "./locations";
+import { adjustStock, countStock, releaseStock, reserveStock, transferStock } from "./moves";
+import { listLevels, listLowStock, listMovements } from "./queries";
 import {
-  adjustStock,
-  countStock,
-  createLocation,
-  getLevel,
-  listLevels,
-  listLocations,
-  listLowStock,
-  listMovements,
-  type MovementView,
-  releaseStock,
-  reserveStock,
-  setLowStockThreshold,
-  transferStock,
-} from "./service";
+  AdjustBody,
+  CountBody,
+  Id,
+  LevelSchema,
+  LocationBody,
+  LocationSchema,
+  MovementSchema,
+  MoveResultSchema,
+  ReservationBody,
+  StockQuery,
+  ThresholdBody,
+  TransferBody,
+  TransferResultSchema,
+} from "./schemas";
 
 const read = requirePermission("inventory", "read");
 const write = requirePermission("inventory", "write");
-const Id = z.string().min(1).max(64);
-const Quantity = z.number().int().min(1).max(1_000_000);
-const Reason = z.string().trim().max(500).optional();
-
-const LevelSchema = z
-  .object({
-    product_id: z.string(),
-    location_id: z.string(),
-    on_hand: z.number().int(),
-    reserved: z.number().int(),
-    available: z.number().int(),
-    version: z.number().int(),
-    low_stock_threshold: z.number().int().nullable(),
-    updated_at: z.string(),
-  })
-  .openapi("StockLevel");
-
-const MovementSchema = z
-  .object({
-    id: z.string(),
-    product_id: z.string(),
-    location_id: z.string(),
-    kind: z.enum(["receive", "sale", "reserve", "release", "adjust", "count", "transfer", "damage"]),
-    quantity: z.number().int().openapi({ description: "Change of on_hand" }),
-    reserved_delta: z.number().int().openapi({ description: "Change of reserved" }),
-    actor_id: z.string().nullable(),
-    reason: z.string().nullable(),
-    reference_type: z.string().nullable(),
-    reference_id: z.string().nullable(),
-    transfer_id: z.string().nullable(),
-    created_at: z.string(),
-  })
-  .openapi("StockMovement");
-
-const MoveResult = z.object({ movement: MovementSchema, level: LevelSchema }).openapi("StockChange");
-const LocationSchema = z
-  .object({ id: z.string(), name: z.string(), kind: z.enum(["warehouse", "shop"]), created_at: z.string() })
-  .openapi("Location");
-
 const stockChange = <B extends z.ZodType>(path: string, summary: string, body: B, description?: string) =>
   createRoute({
     method: "post",
@@ -71,50 +37,8 @@ const stockChange = <B extends z.ZodType>(path: string, summary: string, body: B
     ...(description && { description }),
     middleware: [write] as const,
     request: { headers: IdempotencyHeader, body: jsonBody(body) },
-    responses: { 201: json(MoveResult, "Recorded"), ...problems(400, 401, 403, 404, 409, 422) },
+    responses: { 201: json(MoveResultSchema, "Recorded"), ...problems(400, 401, 403, 404, 409, 422) },
   });
-
-const AdjustBody = z
-  .strictObject({
-    product_id: Id,
-    location_id: Id,
-    delta: z.number().int().min(-1_000_000).max(1_000_000),
-    kind: z.enum(["adjust", "receive", "damage"]).default("adjust"),
-    reason: Reason,
-  })
-  .openapi("StockAdjustment");
-const CountBody = z
-  .strictObject({
-    product_id: Id,
-    location_id: Id,
-    counted: z.number().int().min(0).max(1_000_000_000),
-    expected_version: z
-      .number()
-      .int()
-      .min(0)
-      .openapi({ description: "The level's version when it was counted" }),
-    reason: Reason,
-  })
-  .openapi("StockCount");
-const ReservationBody = z
-  .strictObject({
-    product_id: Id,
-    location_id: Id,
-    quantity: Quantity,
-    reference_type: z.string().trim().min(1).max(30).default("manual"),
-    reference_id: z.string().trim().max(100).optional(),
-    reason: Reason,
-  })
-  .openapi("StockReservation");
-const TransferBody = z
-  .strictObject({
-    product_id: Id,
-    from_location_id: Id,
-    to_location_id: Id,
-    quantity: Quantity,
-    reason: Reason,
-  })
-  .openapi("StockTransfer");
 
 const routes = {
   locations: createRoute({
@@ -135,9 +59,7 @@ const routes = {
     summary: "Create a location (warehouse or shop)",
     middleware: [write] as const,
     request: {
-      body: jsonBody(
-        z.strictObject({ name: z.string().trim().min(1).max(100), kind: z.enum(["warehouse", "shop"]) }),
-      ),
+      body: jsonBody(LocationBody),
     },
     responses: { 201: json(LocationSchema, "Created"), ...problems(400, 401, 403) },
   }),
@@ -147,7 +69,7 @@ const routes = {
     tags: ["inventory"],
     summary: "Stock levels, by product then location",
     middleware: [read] as const,
-    request: { query: PageQuery.extend({ product_id: Id.optional(), location_id: Id.optional() }) },
+    request: { query: StockQuery },
     responses: { 200: json(pageOf(LevelSchema), "A page of levels"), ...problems(400, 401, 403) },
   }),
   level: createRoute({
@@ -167,9 +89,7 @@ const routes = {
     middleware: [write] as const,
     request: {
       params: z.object({ product_id: Id, location_id: Id }),
-      body: jsonBody(
-        z.strictObject({ low_stock_threshold: z.number().int().min(0).max(1_000_000_000).nullable() }),
-      ),
+      body: jsonBody(ThresholdBody),
     },
     responses: { 200: json(LevelSchema, "Updated"), ...problems(400, 401, 403, 404) },
   }),
@@ -188,7 +108,7 @@ const routes = {
     tags: ["inventory"],
     summary: "The movement ledger, newest first",
     middleware: [read] as const,
-    request: { query: PageQuery.extend({ product_id: Id.optional(), location_id: Id.optional() }) },
+    request: { query: StockQuery },
     responses: { 200: json(pageOf(MovementSchema), "A page of movements"), ...problems(400, 401, 403) },
   }),
   adjust: stockChange(
@@ -213,40 +133,15 @@ const routes = {
     middleware: [write] as const,
     request: { headers: IdempotencyHeader, body: jsonBody(TransferBody) },
     responses: {
-      201: json(
-        z
-          .object({
-            transfer_id: z.string(),
-            movements: z.array(MovementSchema),
-            from: LevelSchema,
-            to: LevelSchema,
-          })
-          .openapi("StockTransferResult"),
-        "Moved",
-      ),
+      201: json(TransferResultSchema, "Moved"),
       ...problems(400, 401, 403, 404, 409, 422),
     },
   }),
 };
 
-/** Tells everyone in the location's live room what moved. */
-function broadcast(c: Context<AppEnv>, env: Env, movements: MovementView[]) {
-  for (const m of movements) {
-    const room = env.INVENTORY_ROOM.getByName(m.location_id);
-    c.executionCtx.waitUntil(room.publish({ type: "movement", movement: m }).catch(() => undefined));
-  }
-}
-
-/** Runs a stock change once per Idempotency-Key, answers 201 with it, and tells the location rooms. */
-function recordChange(
-  c: Context<AppEnv>,
-  change: () => Promise<{ movement: MovementView } | { movements: MovementView[] }>,
-): never {
-  return idempotent(c, async () => {
-    const result = await change();
-    broadcast(c, c.env, "movements" in result ? result.movements : [result.movement]);
-    return { status: 201, body: result };
-  }) as never;
+/** Runs a stock change once per Idempotency-Key and answers 201 with it (the change publishes itself). */
+function recordChange<T>(c: Context<AppEnv>, change: () => Promise<T>): never {
+  return idempotent(c, async () => ({ status: 201, body: await change() })) as never;
 }
 
 type ReservationInput = z.output<typeof ReservationBody>;

@@ -47,13 +47,13 @@ export function pathTo(from: OrderStatus, to: OrderStatus): OrderStatus[] | null
   return null;
 }
 
-/** The column that records when each state was reached. */
-export const REACHED_AT: Record<OrderStatus, string> = {
-  placed: "placed_at",
-  under_risk: "under_risk_at",
-  awaiting_customer: "awaiting_customer_at",
-  picking: "picking_at",
-  shipped: "shipped_at",
-  delivered: "delivered_at",
-  cancelled: "cancelled_at",
-};
+/** The field of the order that records when each state was reached. */
+export const REACHED_AT = {
+  placed: "placedAt",
+  under_risk: "underRiskAt",
+  awaiting_customer: "awaitingCustomerAt",
+  picking: "pickingAt",
+  shipped: "shippedAt",
+  delivered: "deliveredAt",
+  cancelled: "cancelledAt",
+} as const satisfies Record<OrderStatus, string>;

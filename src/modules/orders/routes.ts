@@ -1,149 +1,41 @@
-import { createRoute, z } from "@hono/zod-openapi";
-import { ORDER_STATUSES } from "../../db/schema/orders";
+// The orders module's REST door: lists, dashboards, one order, its timeline, placing from the cart,
+// edits, moves, substitutes, intake and the order's chat.
+import { createRoute } from "@hono/zod-openapi";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
-import { MoneySchema } from "../../lib/money";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
-import { PageQuery, pageOf } from "../../lib/pagination";
+import { pageOf } from "../../lib/pagination";
 import { badRequest, forbidden, tooManyRequests } from "../../lib/problem";
 import type { PostResult } from "../../rooms/room";
 import { memberOf } from "../../rooms/routes";
 import { principalOf, requirePermission } from "../auth/middleware";
 import { audienceOf } from "../auth/principal";
-import { OrderIntakeSchema, upsertIntake } from "./intake";
+import { upsertIntake } from "./intake";
+import { placeFromCart } from "./place";
+import { dashboard, listEvents, listOrders } from "./queries";
 import {
-  assertInConversation,
-  chooseSubstitute,
-  dashboard,
-  getOrder,
-  listEvents,
-  listOrders,
-  moveOrder,
-  placeFromCart,
-  updateOrder,
-  visibleOrder,
-} from "./service";
-
-const StatusEnum = z.enum(ORDER_STATUSES);
-const Id = z.string().min(1).max(64);
-const IdParam = z.object({ id: Id });
-
-const LineSchema = z.object({
-  id: z.string(),
-  line_no: z.number().int(),
-  product_id: z.string().nullable(),
-  sku: z.string(),
-  name: z.string(),
-  quantity: z.number().int(),
-  unit_price: MoneySchema,
-  tax_rate_bp: z.number().int(),
-  line_total: MoneySchema,
-  fill: z.enum(["ok", "short", "untracked"]),
-  risk_reason: z.string().nullable(),
-  substitutes: z.array(z.string()),
-  replaced_product_id: z.string().nullable(),
-  location_id: z.string().nullable().optional(),
-  reserved: z.number().int().optional(),
-});
-
-const OrderBase = z.object({
-  id: z.string(),
-  number: z.string().openapi({ example: "R-2026-000123" }),
-  kind: z.enum(["sale", "purchase"]),
-  status: StatusEnum,
-  allowed_transitions: z.array(StatusEnum),
-  source: z.string(),
-  external_ref: z.string().nullable(),
-  customer_id: z.string().nullable(),
-  merchant: z.string().nullable(),
-  currency: z.string(),
-  totals: z.object({
-    subtotal: MoneySchema,
-    tax: MoneySchema,
-    shipping: MoneySchema,
-    discount: MoneySchema,
-    total: MoneySchema,
-  }),
-  payment_status: z.enum(["unpaid", "partial", "paid", "refunded"]),
-  tracking: z.object({
-    carrier: z.string().nullable(),
-    number: z.string().nullable(),
-    url: z.string().nullable(),
-  }),
-  notes: z.string().nullable(),
-  staff_notes: z.string().nullable().optional(),
-  reached: z.record(z.string(), z.string().nullable()),
-  version: z.number().int(),
-  created_at: z.string(),
-  updated_at: z.string(),
-});
-const OrderSchema = OrderBase.extend({ lines: z.array(LineSchema) }).openapi("Order");
-const OrderSummary = OrderBase.openapi("OrderSummary");
-
-const EventSchema = z
-  .object({
-    id: z.string(),
-    type: z.string(),
-    from_status: z.string().nullable(),
-    to_status: z.string().nullable(),
-    source: z.string(),
-    actor_id: z.string().nullable(),
-    details: z.record(z.string(), z.unknown()).nullable(),
-    created_at: z.string(),
-  })
-  .openapi("OrderEvent");
-
-const MessageSchema = z
-  .object({
-    id: z.string(),
-    author: z.object({ id: z.string(), name: z.string(), role: z.string() }),
-    body: z.string(),
-    at: z.string(),
-  })
-  .openapi("OrderMessage");
-
-const StatusCounts = z.record(StatusEnum, z.number().int()).openapi("OrderStatusCounts");
-const DashboardOrder = z.object({
-  id: z.string(),
-  number: z.string(),
-  status: StatusEnum,
-  total: MoneySchema,
-  placed_at: z.string(),
-});
-const DashboardSchema = z
-  .discriminatedUnion("view", [
-    z
-      .object({
-        view: z.literal("customer"),
-        counts: StatusCounts,
-        in_progress: z.array(DashboardOrder),
-        needs_your_action: z.array(DashboardOrder),
-        recent: z.array(DashboardOrder),
-      })
-      .openapi("CustomerDashboard"),
-    z
-      .object({
-        view: z.literal("staff"),
-        time_zone: z.string(),
-        today_since: z.string().openapi({ description: "Start of today in `time_zone`, as UTC" }),
-        today_orders: z.number().int().openapi({ description: "Sales placed today" }),
-        today_revenue: z
-          .array(MoneySchema)
-          .optional()
-          .openapi({ description: "Today's sales not cancelled, per currency (not shown to vendors)" }),
-        today_purchases: z.number().int().openapi({ description: "Purchases placed today" }),
-        counts: z.object({ sale: StatusCounts, purchase: StatusCounts }),
-      })
-      .openapi("StaffDashboard"),
-  ])
-  .openapi("OrderDashboard");
-
-const IntakeResultSchema = z
-  .object({
-    outcome: z.enum(["created", "updated", "unchanged"]),
-    order: OrderSchema,
-    changes: z.array(z.string()),
-  })
-  .openapi("IntakeResult");
+  DashboardQuery,
+  DashboardSchema,
+  EventList,
+  FromCartBody,
+  IdParam,
+  IntakeResultSchema,
+  LineParam,
+  MessageBody,
+  MessageList,
+  MessageSchema,
+  OrderIntakeSchema,
+  OrderListQuery,
+  OrderPatchSchema,
+  OrderSchema,
+  OrderSummary,
+  SubstituteBody,
+  TransitionBody,
+} from "./schemas";
+import { assertInConversation, visibleOrder } from "./store";
+import { chooseSubstitute } from "./substitute";
+import { moveOrder } from "./transition";
+import { updateOrder } from "./update";
+import { toOrderView } from "./view";
 
 const read = requirePermission("orders", "read");
 const write = requirePermission("orders", "write");
@@ -156,21 +48,7 @@ const routes = {
     summary: "Orders, newest placed first (customers see only their own)",
     middleware: [read] as const,
     request: {
-      query: PageQuery.extend({
-        status: StatusEnum.optional(),
-        kind: z.enum(["sale", "purchase"]).optional(),
-        source: z.string().max(50).optional(),
-        customer_id: Id.optional(),
-        from: z.iso.datetime({ offset: true }).optional().openapi({ description: "placed_at at or after" }),
-        to: z.iso.datetime({ offset: true }).optional().openapi({ description: "placed_at before" }),
-        q: z
-          .string()
-          .trim()
-          .min(1)
-          .max(100)
-          .optional()
-          .openapi({ description: "Number, external ref, customer or merchant" }),
-      }),
+      query: OrderListQuery,
     },
     responses: { 200: json(pageOf(OrderSummary), "A page of orders"), ...problems(400, 401, 403) },
   }),
@@ -182,9 +60,7 @@ const routes = {
       "Customers: counts, orders in progress, orders needing their action, recent. Staff: today, and sales and purchases by status",
     middleware: [read] as const,
     request: {
-      query: z.object({
-        tz: z.string().max(64).default("UTC").openapi({ description: "IANA time zone for 'today'" }),
-      }),
+      query: DashboardQuery,
     },
     responses: {
       200: json(DashboardSchema, "The dashboard"),
@@ -208,7 +84,7 @@ const routes = {
     middleware: [read] as const,
     request: { params: IdParam },
     responses: {
-      200: json(z.object({ items: z.array(EventSchema) }), "Events, oldest first"),
+      200: json(EventList, "Events, oldest first"),
       ...problems(401, 403, 404),
     },
   }),
@@ -223,7 +99,7 @@ const routes = {
       body: {
         required: false,
         content: {
-          "application/json": { schema: z.strictObject({ notes: z.string().max(2000).optional() }) },
+          "application/json": { schema: FromCartBody },
         },
       },
     },
@@ -237,22 +113,7 @@ const routes = {
     middleware: [write] as const,
     request: {
       params: IdParam,
-      body: jsonBody(
-        z
-          .strictObject({
-            notes: z.string().max(2000).nullable().optional(),
-            staff_notes: z.string().max(2000).nullable().optional(),
-            payment_status: z.enum(["unpaid", "partial", "paid", "refunded"]).optional(),
-            tracking: z
-              .strictObject({
-                carrier: z.string().max(50).nullable().optional(),
-                number: z.string().max(100).nullable().optional(),
-                url: z.url().max(500).nullable().optional(),
-              })
-              .optional(),
-          })
-          .openapi("OrderPatch"),
-      ),
+      body: jsonBody(OrderPatchSchema),
     },
     responses: { 200: json(OrderSchema, "Updated"), ...problems(400, 401, 403, 404, 409) },
   }),
@@ -264,7 +125,7 @@ const routes = {
     middleware: [write] as const,
     request: {
       params: IdParam,
-      body: jsonBody(z.strictObject({ to: StatusEnum, note: z.string().max(1000).optional() })),
+      body: jsonBody(TransitionBody),
     },
     responses: { 200: json(OrderSchema, "Moved"), ...problems(400, 401, 403, 404, 409) },
   }),
@@ -275,8 +136,8 @@ const routes = {
     summary: "Fill a short line with a substitute (customers: one of those offered; staff: any product)",
     middleware: [write] as const,
     request: {
-      params: z.object({ id: Id, line_id: Id }),
-      body: jsonBody(z.strictObject({ product_id: Id })),
+      params: LineParam,
+      body: jsonBody(SubstituteBody),
     },
     responses: { 200: json(OrderSchema, "Updated"), ...problems(400, 401, 403, 404, 409) },
   }),
@@ -301,7 +162,7 @@ const routes = {
     middleware: [read] as const,
     request: { params: IdParam },
     responses: {
-      200: json(z.object({ items: z.array(MessageSchema) }), "Messages, oldest first"),
+      200: json(MessageList, "Messages, oldest first"),
       ...problems(401, 403, 404),
     },
   }),
@@ -311,7 +172,7 @@ const routes = {
     tags: ["orders"],
     summary: "Post to the order room (everyone connected sees it live)",
     middleware: [write] as const,
-    request: { params: IdParam, body: jsonBody(z.strictObject({ body: z.string().min(1).max(4000) })) },
+    request: { params: IdParam, body: jsonBody(MessageBody) },
     responses: { 201: json(MessageSchema, "Posted"), ...problems(400, 401, 403, 404, 429) },
   }),
 };
@@ -335,19 +196,21 @@ export const orderRoutes = createRouter()
     }
     return c.json(await dashboard(c.env, principalOf(c), tz), 200);
   })
-  .openapi(routes.get, async (c) =>
-    c.json(await getOrder(c.env, principalOf(c), c.req.valid("param").id), 200),
-  )
+  .openapi(routes.get, async (c) => {
+    const principal = principalOf(c);
+    const { order, lines } = await visibleOrder(c.env, principal, c.req.valid("param").id);
+    return c.json(toOrderView(order, lines, audienceOf(principal)), 200);
+  })
   .openapi(routes.events, async (c) =>
     c.json({ items: await listEvents(c.env, principalOf(c), c.req.valid("param").id) }, 200),
   )
   .openapi(routes.fromCart, async (c) => {
     const text = await c.req.text();
     const notes = text.trim() ? (JSON.parse(text) as { notes?: string }).notes : undefined;
-    return idempotent(c, async () => ({
-      status: 201,
-      body: await placeFromCart(c.env, principalOf(c), { notes }),
-    })) as never;
+    return idempotent(c, async () => {
+      const { order, lines } = await placeFromCart(c.env, principalOf(c), { notes });
+      return { status: 201, body: toOrderView(order, lines, "customer") };
+    }) as never;
   })
   .openapi(routes.update, async (c) =>
     c.json(await updateOrder(c.env, principalOf(c), c.req.valid("param").id, c.req.valid("json")), 200),

@@ -1,11 +1,11 @@
 // Users: who may sign in, with which role, narrowed to which modules, linked to which customer.
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { eq, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { ROLES, type Role, users } from "../../db/schema/auth";
 import type { Env } from "../../env";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
-import { decodeCursor, olderThan, toPage } from "../../lib/pagination";
+import { newestFirst } from "../../lib/pagination";
 import { badRequest, conflict, notFound, unauthorized } from "../../lib/problem";
 import { containsPattern } from "../../lib/search";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password";
@@ -91,7 +91,6 @@ export interface UserFilter {
 }
 
 export async function listUsers(env: Env, filter: UserFilter) {
-  const after = decodeCursor(filter.cursor, 2) as [string, string] | undefined;
   const where: SQL[] = [];
   if (filter.q) {
     const pattern = containsPattern(filter.q);
@@ -104,16 +103,13 @@ export async function listUsers(env: Env, filter: UserFilter) {
   }
   if (filter.role) where.push(eq(users.role, filter.role));
   if (filter.status) where.push(eq(users.status, filter.status));
-  if (after) {
-    where.push(olderThan(users.createdAt, users.id, after));
-  }
-  const rows = await getDb(env.DB)
-    .select()
-    .from(users)
-    .where(and(...where))
-    .orderBy(desc(users.createdAt), desc(users.id))
-    .limit(filter.limit + 1);
-  const page = toPage(rows, filter.limit, (u) => [u.createdAt, u.id]);
+  const page = await newestFirst(
+    getDb(env.DB).select().from(users).$dynamic(),
+    { time: users.createdAt, id: users.id },
+    where,
+    filter,
+    (u) => [u.createdAt, u.id],
+  );
   return { items: page.items.map(toUserView), next_cursor: page.next_cursor };
 }
 

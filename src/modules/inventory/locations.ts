@@ -1,0 +1,26 @@
+// Stock locations: the warehouses and shops where levels are kept.
+import { asc } from "drizzle-orm";
+import { getDb } from "../../db";
+import { locations } from "../../db/schema/inventory";
+import type { Env } from "../../env";
+import { newId } from "../../lib/ids";
+
+export const toLocationView = (l: typeof locations.$inferSelect) => ({
+  id: l.id,
+  name: l.name,
+  kind: l.kind,
+  created_at: l.createdAt,
+});
+
+export async function createLocation(env: Env, input: { name: string; kind: "warehouse" | "shop" }) {
+  const [row] = await getDb(env.DB)
+    .insert(locations)
+    .values({ id: newId(), name: input.name.trim(), kind: input.kind })
+    .returning();
+  return toLocationView(row as typeof locations.$inferSelect);
+}
+
+export async function listLocations(env: Env) {
+  const rows = await getDb(env.DB).select().from(locations).orderBy(asc(locations.name), asc(locations.id));
+  return rows.map(toLocationView);
+}

@@ -1,0 +1,165 @@
+// Where orders are kept: loading an order with its lines, who may see it, the event writer, the version
+// guard every write carries, order numbers, and telling the order's room what changed.
+import { waitUntil } from "cloudflare:workers";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { type Db, getDb } from "../../db";
+import { orderCounters, orderEvents, orderLines, orders } from "../../db/schema/orders";
+import type { Env } from "../../env";
+import { assertion, clearAssertions, runBatch, type Statement } from "../../lib/batch";
+import { newId } from "../../lib/ids";
+import { forbidden, notFound } from "../../lib/problem";
+import { audienceOf, customerScope, type Principal } from "../auth/principal";
+import type { OrderStatus } from "./lifecycle";
+import type { LineRow, OrderRow } from "./view";
+
+export interface LoadedOrder {
+  order: OrderRow;
+  lines: LineRow[];
+}
+
+export type OrderKey = string | { source: string; externalRef: string };
+
+const whereKey = (key: OrderKey) =>
+  typeof key === "string"
+    ? eq(orders.id, key)
+    : and(eq(orders.source, key.source), eq(orders.externalRef, key.externalRef));
+
+/** The two reads of an order and its lines, for a caller's batch. */
+export function orderReads(db: Db, key: OrderKey) {
+  return [
+    db.select().from(orders).where(whereKey(key)),
+    db
+      .select(getTableColumns(orderLines))
+      .from(orderLines)
+      .innerJoin(orders, eq(orders.id, orderLines.orderId))
+      .where(whereKey(key))
+      .orderBy(asc(orderLines.lineNo)),
+  ] as const;
+}
+
+export const loadedFrom = (order: OrderRow[], lines: LineRow[]): LoadedOrder | undefined =>
+  order[0] ? { order: order[0], lines } : undefined;
+
+/** An order and its lines in one round trip, by id or by (source, external_ref). */
+export async function loadOrder(env: Env, key: OrderKey): Promise<LoadedOrder | undefined> {
+  const db = getDb(env.DB);
+  const [order, lines] = await db.batch(orderReads(db, key));
+  return loadedFrom(order, lines);
+}
+
+/** The order as this caller may see it: a customer user asking for another customer's order gets 404. */
+export async function visibleOrder(env: Env, principal: Principal, id: string): Promise<LoadedOrder> {
+  const loaded = await loadOrder(env, id);
+  const scope = customerScope(principal);
+  if (!loaded || (scope !== null && loaded.order.customerId !== scope)) throw notFound("No such order.");
+  return loaded;
+}
+
+/**
+ * An order's chat is a conversation between the customer and the shop. A vendor fulfils the order from its
+ * lines, buyer and tracking, and is not part of that conversation (which can hold prices, complaints and
+ * personal matters), so it neither reads nor joins it.
+ */
+export function assertInConversation(principal: Principal): void {
+  if (audienceOf(principal) === "vendor") {
+    throw forbidden("An order's chat is between the customer and the shop; vendors do not take part.");
+  }
+}
+
+/** Where a change came from, as the timeline records it. */
+export const sourceOf = (principal: Principal) =>
+  principal.kind === "api_key"
+    ? "api"
+    : ({ shop: "staff", vendor: "vendor", customer: "customer" } as const)[audienceOf(principal)];
+
+export interface EventInput {
+  orderId: string;
+  type: string;
+  from?: OrderStatus | null | undefined;
+  to?: OrderStatus | null | undefined;
+  source: string;
+  actorId: string | null;
+  details?: Record<string, unknown> | undefined;
+  at: string;
+}
+
+/** The one event writer: every state change of an order writes one of these in the same batch. */
+export const orderEvent = (db: Db, e: EventInput): Statement =>
+  db.insert(orderEvents).values({
+    id: newId(),
+    orderId: e.orderId,
+    type: e.type,
+    fromStatus: e.from ?? null,
+    toStatus: e.to ?? null,
+    source: e.source,
+    actorId: e.actorId,
+    details: e.details ?? null,
+    createdAt: e.at,
+  });
+
+/** Asserts the order is still at the version it was read at: the batch is undone if it changed meanwhile. */
+export const unchangedSince = (db: Db, order: Pick<OrderRow, "id" | "version">): Statement =>
+  assertion(
+    db,
+    "order-unchanged",
+    sql`EXISTS (SELECT 1 FROM orders WHERE id = ${order.id} AND version = ${order.version})`,
+  );
+
+/**
+ * Human order numbers: a counter per year that only goes up, so a number is never reused (a batch that
+ * fails takes its increment back with it). The year is the one in which ROMS received the order, not what a
+ * sender claims as its placing time, so numbers always read R-<4 digits>-<6 digits> and follow arrival.
+ */
+export function numberAllocation(db: Db, received: Date) {
+  const year = received.getUTCFullYear();
+  return {
+    statement: db
+      .insert(orderCounters)
+      .values({ year, last: 1 })
+      .onConflictDoUpdate({ target: orderCounters.year, set: { last: sql`${orderCounters.last} + 1` } }),
+    number: sql`(SELECT 'R-' || ${String(year)} || '-' || printf('%06d', last) FROM order_counters WHERE year = ${year})`,
+  };
+}
+
+/**
+ * Tells the order's room what changed, in order, without holding up the request that changed it. Called by
+ * the service that wrote the change, whoever asked for it.
+ */
+export function publishToOrder(env: Env, orderId: string, ...events: Record<string, unknown>[]): void {
+  const room = env.ORDER_ROOM.getByName(orderId);
+  const sent = events.reduce<Promise<unknown>>(
+    (previous, event) => previous.then(() => room.publish(event)),
+    Promise.resolve(),
+  );
+  waitUntil(
+    sent.catch((error: unknown) =>
+      console.error(
+        JSON.stringify({
+          level: "warn",
+          msg: "order room publish failed",
+          order_id: orderId,
+          error: String(error),
+        }),
+      ),
+    ),
+  );
+}
+
+/**
+ * Runs an order's write batch, guarded by the version it was read at (when given), and reads the order back
+ * in the same round trip. A failed guard or stock assertion undoes the whole batch and throws.
+ */
+export async function commitOrder(
+  db: Db,
+  orderId: string,
+  readAt: Pick<OrderRow, "id" | "version"> | null,
+  statements: Statement[],
+): Promise<LoadedOrder> {
+  const results = await runBatch(db, [
+    ...(readAt ? [unchangedSince(db, readAt)] : []),
+    ...statements,
+    clearAssertions(db),
+    ...orderReads(db, orderId),
+  ]);
+  return loadedFrom(results.at(-2) as OrderRow[], results.at(-1) as LineRow[]) as LoadedOrder;
+}
