@@ -22,7 +22,6 @@ import { orderRoutes } from "./modules/orders/routes";
 import { systemRoutes } from "./modules/system/routes";
 import { userRoutes } from "./modules/users/routes";
 import { ensureFirstAdmin } from "./modules/users/service";
-import { roomRoutes } from "./rooms/routes";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
@@ -113,8 +112,7 @@ export function createApp() {
     .route("/", inventoryRoutes)
     .route("/", cartRoutes)
     .route("/", orderRoutes)
-    .route("/", systemRoutes)
-    .route("/", roomRoutes);
+    .route("/", systemRoutes);
 
   app.route("/", healthRoutes);
   app.route("/api/v1", api);

@@ -1,13 +1,12 @@
-import type { Principal } from "./modules/auth/principal";
-import type { InventoryRoom } from "./rooms/inventory-room";
-import type { OrderRoom } from "./rooms/order-room";
+// The Worker's bindings and what Hono's context carries. It imports nothing of the modules: room stubs are
+// typed by src/rooms/stubs.ts, the request's principal by src/modules/auth/principal.ts.
 
 /** The Worker's bindings (wrangler.toml) and secrets (.dev.vars / `wrangler secret put`). */
 export interface Bindings {
   DB: D1Database;
   FILES: R2Bucket;
-  ORDER_ROOM: DurableObjectNamespace<OrderRoom>;
-  INVENTORY_ROOM: DurableObjectNamespace<InventoryRoom>;
+  ORDER_ROOM: DurableObjectNamespace;
+  INVENTORY_ROOM: DurableObjectNamespace;
   BROWSER: Fetcher;
   LOGIN_LIMITER: RateLimit;
   WEBHOOK_LIMITER: RateLimit;
@@ -34,17 +33,12 @@ export interface AppEnv {
   Bindings: Env;
   Variables: {
     requestId: string;
-    principal: Principal | undefined;
   };
 }
 
 declare global {
   namespace Cloudflare {
-    // `env` from "cloudflare:workers" and `ctx.exports` carry the project's types.
+    // `env` from "cloudflare:workers" carries the project's bindings.
     interface Env extends Bindings {}
-    interface GlobalProps {
-      mainModule: typeof import("./index");
-      durableNamespaces: "OrderRoom" | "InventoryRoom";
-    }
   }
 }

@@ -11,3 +11,11 @@ declare module "*.eml?raw" {
   const text: string;
   export default text;
 }
+
+declare namespace Cloudflare {
+  // `exports` from "cloudflare:workers" (the tests' door into the Worker) carries the Worker's types.
+  interface GlobalProps {
+    mainModule: typeof import("../src/index");
+    durableNamespaces: "OrderRoom" | "InventoryRoom";
+  }
+}

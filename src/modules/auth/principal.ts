@@ -50,3 +50,10 @@ export function assertVisible(
   const scope = customerScope(principal);
   if (scope !== null && recordCustomerId !== scope) throw notFound(`No such ${what}.`);
 }
+
+declare module "hono" {
+  // Set by the authenticate middleware for every API request; read through principalOf().
+  interface ContextVariableMap {
+    principal: Principal | undefined;
+  }
+}

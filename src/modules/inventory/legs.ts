@@ -10,6 +10,7 @@ import { type MOVEMENT_KINDS, stockLevels, stockMovements } from "../../db/schem
 import type { Env } from "../../env";
 import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
+import { inventoryRoom } from "../../rooms/stubs";
 import type { MovementView } from "./schemas";
 
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -205,7 +206,7 @@ export function publishMovements(env: Env, movements: MovementView[]): void {
   const byLocation = new Map<string, MovementView[]>();
   for (const m of movements) byLocation.set(m.location_id, [...(byLocation.get(m.location_id) ?? []), m]);
   for (const [locationId, moved] of byLocation) {
-    const room = env.INVENTORY_ROOM.getByName(locationId);
+    const room = inventoryRoom(env, locationId);
     // One stub, one call after another: the room receives them in the order they were written.
     const sent = moved.reduce<Promise<unknown>>(
       (previous, movement) => previous.then(() => room.publish({ type: "movement", movement })),

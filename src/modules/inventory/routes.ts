@@ -5,6 +5,8 @@ import type { AppEnv } from "../../env";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
+import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
+import { inventoryRoom } from "../../rooms/stubs";
 import { principalOf, requirePermission } from "../auth/middleware";
 import { getLevel, setLowStockThreshold } from "./levels";
 import { createLocation, listLocations } from "./locations";
@@ -41,6 +43,15 @@ const stockChange = <B extends z.ZodType>(path: string, summary: string, body: B
   });
 
 const routes = {
+  room: createRoute({
+    method: "get",
+    path: "/inventory/locations/{id}/room",
+    tags: ["rooms"],
+    summary: "Join a stock location's live room (WebSocket)",
+    middleware: [read] as const,
+    request: { params: z.object({ id: Id }) },
+    responses: upgradeResponses,
+  }),
   locations: createRoute({
     method: "get",
     path: "/inventory/locations",
@@ -158,6 +169,7 @@ const reservationContext = (c: Context<AppEnv>, body: ReservationInput) => ({
 });
 
 export const inventoryRoutes = createRouter()
+  .openapi(routes.room, async (c) => joinRoom(c, inventoryRoom(c.env, c.req.valid("param").id), memberOf(c)))
   .openapi(routes.locations, async (c) => c.json({ items: await listLocations(c.env) }, 200))
   .openapi(routes.createLocation, async (c) => c.json(await createLocation(c.env, c.req.valid("json")), 201))
   .openapi(routes.levels, async (c) => c.json(await listLevels(c.env, c.req.valid("query")), 200))

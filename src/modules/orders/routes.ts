@@ -5,8 +5,9 @@ import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { pageOf } from "../../lib/pagination";
 import { badRequest, forbidden, tooManyRequests } from "../../lib/problem";
+import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
 import type { PostResult } from "../../rooms/room";
-import { memberOf } from "../../rooms/routes";
+import { orderRoom } from "../../rooms/stubs";
 import { principalOf, requirePermission } from "../auth/middleware";
 import { audienceOf } from "../auth/principal";
 import { upsertIntake } from "./intake";
@@ -166,6 +167,18 @@ const routes = {
       ...problems(401, 403, 404),
     },
   }),
+  room: createRoute({
+    method: "get",
+    path: "/orders/{id}/room",
+    tags: ["rooms"],
+    summary:
+      "Join an order's live room: chat, presence, status (WebSocket; token as Bearer or ?access_token=)",
+    description:
+      "Staff, and the users of the order's customer; vendors get 403 (the chat is between the customer and the shop); anyone else gets 404 as for a missing order.",
+    middleware: [read] as const,
+    request: { params: IdParam },
+    responses: upgradeResponses,
+  }),
   postMessage: createRoute({
     method: "post",
     path: "/orders/{id}/messages",
@@ -238,14 +251,21 @@ export const orderRoutes = createRouter()
     const { id } = c.req.valid("param");
     assertInConversation(principalOf(c));
     await visibleOrder(c.env, principalOf(c), id);
-    return c.json({ items: await c.env.ORDER_ROOM.getByName(id).history() }, 200);
+    return c.json({ items: await orderRoom(c.env, id).history() }, 200);
+  })
+  .openapi(routes.room, async (c) => {
+    const member = memberOf(c);
+    const { id } = c.req.valid("param");
+    assertInConversation(principalOf(c));
+    await visibleOrder(c.env, principalOf(c), id);
+    return joinRoom(c, orderRoom(c.env, id), member);
   })
   .openapi(routes.postMessage, async (c) => {
     const { id } = c.req.valid("param");
     const member = memberOf(c);
     assertInConversation(principalOf(c));
     await visibleOrder(c.env, principalOf(c), id);
-    const result = (await c.env.ORDER_ROOM.getByName(id).post(
+    const result = (await orderRoom(c.env, id).post(
       member,
       c.req.valid("json").body,
     )) as unknown as PostResult;

@@ -8,6 +8,7 @@ import type { Env } from "../../env";
 import { assertion, clearAssertions, runBatch, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { forbidden, notFound } from "../../lib/problem";
+import { orderRoom } from "../../rooms/stubs";
 import { audienceOf, customerScope, type Principal } from "../auth/principal";
 import type { OrderStatus } from "./lifecycle";
 import type { LineRow, OrderRow } from "./view";
@@ -126,7 +127,7 @@ export function numberAllocation(db: Db, received: Date) {
  * the service that wrote the change, whoever asked for it.
  */
 export function publishToOrder(env: Env, orderId: string, ...events: Record<string, unknown>[]): void {
-  const room = env.ORDER_ROOM.getByName(orderId);
+  const room = orderRoom(env, orderId);
   const sent = events.reduce<Promise<unknown>>(
     (previous, event) => previous.then(() => room.publish(event)),
     Promise.resolve(),

@@ -1,0 +1,15 @@
+// The rooms by name, typed: how the Worker reaches a room's RPC methods (env.ts stays free of room types).
+import type { Env } from "../env";
+import type { InventoryRoom } from "./inventory-room";
+import type { OrderRoom } from "./order-room";
+
+// env.ts declares the namespaces untyped (it imports no module); wrangler.toml binds each to its class,
+// which these casts name.
+
+/** One room per order, named by the order's id. */
+export const orderRoom = (env: Env, orderId: string) =>
+  (env.ORDER_ROOM as unknown as DurableObjectNamespace<OrderRoom>).getByName(orderId);
+
+/** One room per stock location, named by the location's id. */
+export const inventoryRoom = (env: Env, locationId: string) =>
+  (env.INVENTORY_ROOM as unknown as DurableObjectNamespace<InventoryRoom>).getByName(locationId);
