@@ -9,7 +9,7 @@ import pkg from "../package.json";
 import type { AppEnv } from "./env";
 import { requestIdFrom } from "./lib/ids";
 import { internalError, notFound, Problem, payloadTooLarge, problemFromHttpError } from "./lib/problem";
-import { credentialRoutes } from "./modules/auth/credential-routes";
+import { credentialRoutes } from "./modules/credentials/routes";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
 import { cartRoutes } from "./modules/carts/routes";

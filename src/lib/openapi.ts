@@ -23,6 +23,11 @@ export const fieldErrors = (target: string, error: z.ZodError): FieldError[] =>
     message: issue.message,
   }));
 
+/** An opaque id in a path or body. */
+export const Id = z.string().min(1).max(64);
+/** The `{id}` path parameter of a route. */
+export const IdParam = z.object({ id: Id });
+
 /** A router whose every validation failure is one 400 problem with `errors[]`. */
 export const createRouter = () =>
   new OpenAPIHono<AppEnv>({

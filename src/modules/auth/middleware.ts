@@ -4,7 +4,7 @@ import type { AppEnv } from "../../env";
 import { forbidden, unauthorized } from "../../lib/problem";
 import type { Access, Module } from "./permissions";
 import type { Principal } from "./principal";
-import { recordUse, resolvePrincipal } from "./principals";
+import { recordUse, resolvePrincipal } from "./resolve-principal";
 
 /** Bearer token from the header, or `access_token` on a WebSocket upgrade (browsers cannot set headers). */
 export function bearerToken(request: Request): string | undefined {

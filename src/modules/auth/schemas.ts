@@ -65,39 +65,3 @@ export const MeResponse = z
     permissions: z.array(z.string()),
   })
   .openapi("Me");
-
-export const ApiKeySchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    prefix: z.string(),
-    scopes: z.array(z.string()),
-    created_by: z.string(),
-    created_at: z.string(),
-    last_used_at: z.string().nullable(),
-    revoked_at: z.string().nullable(),
-  })
-  .openapi("ApiKey");
-
-export const NewApiKeyBody = z
-  .strictObject({ name: z.string().trim().min(1).max(100), scopes: z.array(PermissionSchema).min(1).max(30) })
-  .openapi("NewApiKey");
-
-export const DeviceSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    location: z.string().nullable(),
-    prefix: z.string(),
-    created_by: z.string(),
-    created_at: z.string(),
-    last_seen_at: z.string().nullable(),
-    revoked_at: z.string().nullable(),
-  })
-  .openapi("Device");
-
-export const NewDeviceBody = z
-  .strictObject({ name: z.string().trim().min(1).max(100), location: z.string().trim().max(200).optional() })
-  .openapi("NewDevice");
-
-export const IdParam = z.object({ id: z.string().min(1).max(64) });

@@ -3,7 +3,7 @@ import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { tooManyRequests, unauthorized } from "../../lib/problem";
 import { hashPassword, needsRehash, verifyPassword } from "./password";
-import { forgetPrincipals } from "./principals";
+import { forgetPrincipals } from "./resolve-principal";
 import {
   issueAccessToken,
   newOpaqueToken,

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { MoneySchema } from "../../lib/money";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, Id, json, jsonBody, problems } from "../../lib/openapi";
 import { principalOf, requirePermission, requireUser } from "../auth/middleware";
 import {
   addToCart,
@@ -12,7 +12,6 @@ import {
   updateCartLine,
 } from "./service";
 
-const Id = z.string().min(1).max(64);
 const Substitutes = z
   .array(Id)
   .max(2)

@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, IdParam, json, jsonBody, problems } from "../../lib/openapi";
 import { pageOf } from "../../lib/pagination";
 import { badRequest, payloadTooLarge } from "../../lib/problem";
 import { requirePermission } from "../auth/middleware";
-import { IdParam } from "../auth/schemas";
 import { fillRisk, similarProducts } from "./insights";
 import {
   CategoryBody,

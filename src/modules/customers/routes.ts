@@ -1,9 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, IdParam, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission } from "../auth/middleware";
-import { IdParam } from "../auth/schemas";
 import { createCustomer, getCustomer, listCustomers, updateCustomer } from "./service";
 
 const AddressSchema = z

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, Id, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
 import { inventoryRoom } from "../../rooms/stubs";
@@ -15,7 +15,6 @@ import { listLevels, listLowStock, listMovements } from "./queries";
 import {
   AdjustBody,
   CountBody,
-  Id,
   LevelSchema,
   LocationBody,
   LocationSchema,

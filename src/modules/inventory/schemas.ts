@@ -1,9 +1,9 @@
 // The stock module's contract: request bodies and the shapes of levels, movements and locations.
 import { z } from "@hono/zod-openapi";
 import { MOVEMENT_KINDS } from "../../db/schema/inventory";
+import { Id } from "../../lib/openapi";
 import { PageQuery } from "../../lib/pagination";
 
-export const Id = z.string().min(1).max(64);
 export const Quantity = z.number().int().min(1).max(1_000_000);
 const Reason = z.string().trim().max(500).optional();
 

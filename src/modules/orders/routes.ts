@@ -2,7 +2,7 @@
 // edits, moves, substitutes, intake and the order's chat.
 import { createRoute } from "@hono/zod-openapi";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, IdParam, json, jsonBody, problems } from "../../lib/openapi";
 import { pageOf } from "../../lib/pagination";
 import { badRequest, forbidden, tooManyRequests } from "../../lib/problem";
 import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
@@ -18,7 +18,6 @@ import {
   DashboardSchema,
   EventList,
   FromCartBody,
-  IdParam,
   IntakeResultSchema,
   LineParam,
   MessageBody,

@@ -3,11 +3,10 @@
 import { z } from "@hono/zod-openapi";
 import { LINE_FILLS, ORDER_KINDS, ORDER_STATUSES, PAYMENT_STATUSES } from "../../db/schema/orders";
 import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
+import { Id } from "../../lib/openapi";
 import { PageQuery } from "../../lib/pagination";
 
 export const StatusEnum = z.enum(ORDER_STATUSES);
-export const Id = z.string().min(1).max(64);
-export const IdParam = z.object({ id: Id });
 
 const LineSchema = z.object({
   id: z.string(),

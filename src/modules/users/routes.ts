@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, json, jsonBody, optionalJson, problems } from "../../lib/openapi";
+import { createRouter, IdParam, json, jsonBody, optionalJson, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission, requireUser } from "../auth/middleware";
 import { ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from "../auth/permissions";
-import { Email, IdParam, ModuleSchema, NewPassword, RoleSchema, UserSchema } from "../auth/schemas";
+import { Email, ModuleSchema, NewPassword, RoleSchema, UserSchema } from "../auth/schemas";
 import {
   createUser,
   getUser,

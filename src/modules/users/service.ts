@@ -11,7 +11,7 @@ import { containsPattern } from "../../lib/search";
 import { generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from "../auth/password";
 import { effectivePermissions, MODULES, type Module } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
-import { forgetPrincipals } from "../auth/principals";
+import { forgetPrincipals } from "../auth/resolve-principal";
 import { normalizeEmail, revokeUserSessions } from "../auth/sessions";
 import { customerExists } from "../customers/service";
 

@@ -1,6 +1,9 @@
 // Admin doors for API keys and device tokens. The secret is in the creation response only.
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, IdParam, json, jsonBody, problems } from "../../lib/openapi";
+import { principalOf, requirePermission } from "../auth/middleware";
+import type { Permission } from "../auth/permissions";
+import { ApiKeySchema, DeviceSchema, NewApiKeyBody, NewDeviceBody } from "./schemas";
 import {
   createApiKey,
   getDevice,
@@ -9,10 +12,7 @@ import {
   registerDevice,
   revokeApiKey,
   revokeDevice,
-} from "./credentials";
-import { principalOf, requirePermission } from "./middleware";
-import type { Permission } from "./permissions";
-import { ApiKeySchema, DeviceSchema, IdParam, NewApiKeyBody, NewDeviceBody } from "./schemas";
+} from "./service";
 
 const admin = requirePermission("users", "write");
 

@@ -5,10 +5,10 @@ import { apiKeys, devices } from "../../db/schema/auth";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { notFound } from "../../lib/problem";
-import type { Permission } from "./permissions";
-import type { Principal } from "./principal";
-import { forgetPrincipals } from "./principals";
-import { displayPrefix, newOpaqueToken, sha256Hex } from "./tokens";
+import type { Permission } from "../auth/permissions";
+import type { Principal } from "../auth/principal";
+import { forgetPrincipals } from "../auth/resolve-principal";
+import { displayPrefix, newOpaqueToken, sha256Hex } from "../auth/tokens";
 
 const apiKeyView = (k: typeof apiKeys.$inferSelect) => ({
   id: k.id,
