@@ -72,7 +72,9 @@ for (const [where, entry] of Object.entries(packages)) {
 }
 
 if (added > 0) {
-  lock.packages = Object.fromEntries(Object.entries(packages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  lock.packages = Object.fromEntries(
+    Object.entries(packages).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   // Keep the root package ("") first, as npm writes it.
   const { "": rootEntry, ...rest } = lock.packages;
   lock.packages = { "": rootEntry, ...rest };
