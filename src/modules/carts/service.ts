@@ -1,8 +1,9 @@
 // Carts: one open cart per customer user, shown at today's prices with availability, each line with up to
 // two substitutes the customer ranks (offered if the line cannot be filled when the order is placed).
-import { eq, sql } from "drizzle-orm";
-import type { Db } from "../../db";
-import { carts } from "../../db/schema/commerce";
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { type Db, getDb, isoNow } from "../../db";
+import { products } from "../../db/schema/catalog";
+import { cartLines, carts } from "../../db/schema/commerce";
 import type { Env } from "../../env";
 import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
@@ -15,29 +16,7 @@ import { availableByProduct } from "../inventory/levels";
 export const MAX_SUBSTITUTES = 2;
 export const MAX_QUANTITY = 100_000;
 
-interface CartRow {
-  id: string;
-  user_id: string;
-  customer_id: string;
-  status: string;
-  created_at: string;
-  updated_at: string;
-}
-
-interface LineRow {
-  product_id: string;
-  quantity: number;
-  substitutes: string;
-  added_at: string;
-  sku: string;
-  name: string;
-  price_minor: number;
-  currency: string;
-  tax_rate_bp: number;
-  status: string;
-  deleted_at: string | null;
-  allow_backorder: number;
-}
+type Cart = typeof carts.$inferSelect;
 
 function customerOf(principal: Principal): string {
   if (principal.kind !== "user" || principal.role !== "customer")
@@ -46,61 +25,74 @@ function customerOf(principal: Principal): string {
   return principal.customerId;
 }
 
-async function openCart(env: Env, principal: Principal): Promise<CartRow> {
+const openCartOf = (userId: string) => and(eq(carts.userId, userId), eq(carts.status, "open"));
+
+async function openCart(env: Env, principal: Principal): Promise<Cart> {
   const customerId = customerOf(principal);
-  // Creates the open cart when there is none and reads it, in one round trip.
-  const [, cart] = await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO carts (id, user_id, customer_id) VALUES (?, ?, ?)
-       ON CONFLICT (user_id) WHERE status = 'open' DO NOTHING`,
-    ).bind(newId(), principal.id, customerId),
-    env.DB.prepare("SELECT * FROM carts WHERE user_id = ? AND status = 'open'").bind(principal.id),
+  const db = getDb(env.DB);
+  // Creates the open cart when there is none and reads it, in one round trip. The only conflict an insert
+  // with a fresh id can meet is carts_open_user_uq (user_id WHERE status = 'open'); no target is named
+  // because drizzle renders a target's WHERE after DO NOTHING, where SQLite does not accept it.
+  const [, [cart]] = await db.batch([
+    db.insert(carts).values({ id: newId(), userId: principal.id, customerId }).onConflictDoNothing(),
+    db.select().from(carts).where(openCartOf(principal.id)),
   ]);
-  return cart?.results[0] as CartRow;
+  return cart as Cart;
 }
 
-async function view(env: Env, cart: CartRow) {
-  const { results } = await env.DB.prepare(
-    `SELECT l.product_id, l.quantity, l.substitutes, l.added_at, p.sku, p.name, p.price_minor, p.currency, p.tax_rate_bp,
-            p.status, p.deleted_at, p.allow_backorder
-       FROM cart_lines l JOIN products p ON p.id = l.product_id
-      WHERE l.cart_id = ? ORDER BY l.added_at, l.product_id`,
-  )
-    .bind(cart.id)
-    .all<LineRow>();
+async function view(env: Env, cart: Cart) {
+  const rows = await getDb(env.DB)
+    .select({
+      productId: cartLines.productId,
+      quantity: cartLines.quantity,
+      substitutes: cartLines.substitutes,
+      addedAt: cartLines.addedAt,
+      sku: products.sku,
+      name: products.name,
+      priceMinor: products.priceMinor,
+      currency: products.currency,
+      taxRateBp: products.taxRateBp,
+      status: products.status,
+      deletedAt: products.deletedAt,
+      allowBackorder: products.allowBackorder,
+    })
+    .from(cartLines)
+    .innerJoin(products, eq(products.id, cartLines.productId))
+    .where(eq(cartLines.cartId, cart.id))
+    .orderBy(cartLines.addedAt, cartLines.productId);
   const available = await availableByProduct(
     env,
-    results.map((l) => l.product_id),
+    rows.map((l) => l.productId),
   );
   const totals = new Map<string, { subtotal: number; tax: number }>();
-  const lines = results.map((l) => {
-    const lineTotal = l.price_minor * l.quantity;
-    const tax = lineTax(lineTotal, l.tax_rate_bp);
+  const lines = rows.map((l) => {
+    const lineTotal = l.priceMinor * l.quantity;
+    const tax = lineTax(lineTotal, l.taxRateBp);
     const sum = totals.get(l.currency) ?? { subtotal: 0, tax: 0 };
-    const orderable = l.status === "published" && l.deleted_at === null;
+    const orderable = l.status === "published" && l.deletedAt === null;
     if (orderable) totals.set(l.currency, { subtotal: sum.subtotal + lineTotal, tax: sum.tax + tax });
-    const stock = Math.max(available.get(l.product_id) ?? 0, 0);
+    const stock = Math.max(available.get(l.productId) ?? 0, 0);
     return {
-      product_id: l.product_id,
+      product_id: l.productId,
       sku: l.sku,
       name: l.name,
       quantity: l.quantity,
-      unit_price: money(l.price_minor, l.currency),
+      unit_price: money(l.priceMinor, l.currency),
       line_total: money(lineTotal, l.currency),
       tax: money(tax, l.currency),
-      substitutes: JSON.parse(l.substitutes) as string[],
+      substitutes: l.substitutes,
       availability: {
         available: stock,
         in_stock: stock >= l.quantity,
-        backorder: l.allow_backorder === 1 && stock < l.quantity,
+        backorder: l.allowBackorder && stock < l.quantity,
       },
       orderable,
-      added_at: l.added_at,
+      added_at: l.addedAt,
     };
   });
   return {
     id: cart.id,
-    customer_id: cart.customer_id,
+    customer_id: cart.customerId,
     status: cart.status,
     lines,
     totals: [...totals.entries()]
@@ -111,7 +103,7 @@ async function view(env: Env, cart: CartRow) {
         tax: money(t.tax, currency),
         total: money(t.subtotal + t.tax, currency),
       })),
-    updated_at: cart.updated_at,
+    updated_at: cart.updatedAt,
   };
 }
 export type CartView = Awaited<ReturnType<typeof view>>;
@@ -120,9 +112,9 @@ export const getCart = async (env: Env, principal: Principal) => view(env, await
 
 /** Staff may look at any cart; a customer user only at their own customer's (404 otherwise). */
 export async function getCartById(env: Env, principal: Principal, id: string) {
-  const cart = await env.DB.prepare("SELECT * FROM carts WHERE id = ?").bind(id).first<CartRow>();
+  const cart = await getDb(env.DB).select().from(carts).where(eq(carts.id, id)).get();
   if (!cart) throw notFound("No such cart.");
-  assertVisible(principal, cart.customer_id, "cart");
+  assertVisible(principal, cart.customerId, "cart");
   return view(env, cart);
 }
 
@@ -148,8 +140,11 @@ async function checkSubstitutes(env: Env, principal: Principal, productId: strin
   }
 }
 
-const touch = (env: Env, cartId: string) =>
-  env.DB.prepare("UPDATE carts SET updated_at = ? WHERE id = ?").bind(new Date().toISOString(), cartId);
+const touch = (db: Db, cartId: string) =>
+  db.update(carts).set({ updatedAt: isoNow() }).where(eq(carts.id, cartId));
+
+const lineOf = (cartId: string, productId: string) =>
+  and(eq(cartLines.cartId, cartId), eq(cartLines.productId, productId));
 
 /** Adds to a line (creating it), optionally setting its substitutes. */
 export async function addToCart(
@@ -160,29 +155,32 @@ export async function addToCart(
   const cart = await openCart(env, principal);
   await visibleProduct(env, principal, input.product_id);
   if (input.substitutes) await checkSubstitutes(env, principal, input.product_id, input.substitutes);
-  const existing = await env.DB.prepare(
-    "SELECT quantity FROM cart_lines WHERE cart_id = ? AND product_id = ?",
-  )
-    .bind(cart.id, input.product_id)
-    .first<number>("quantity");
-  if ((existing ?? 0) + input.quantity > MAX_QUANTITY) {
+  const db = getDb(env.DB);
+  const existing = await db
+    .select({ quantity: cartLines.quantity })
+    .from(cartLines)
+    .where(lineOf(cart.id, input.product_id))
+    .get();
+  if ((existing?.quantity ?? 0) + input.quantity > MAX_QUANTITY) {
     throw badRequest(`A line holds at most ${MAX_QUANTITY}.`, [
       { in: "body", path: "quantity", message: "Too many" },
     ]);
   }
-  await env.DB.batch([
-    env.DB.prepare(
-      `INSERT INTO cart_lines (cart_id, product_id, quantity, substitutes) VALUES (?, ?, ?, ?)
-       ON CONFLICT (cart_id, product_id) DO UPDATE SET quantity = quantity + excluded.quantity,
-         substitutes = CASE WHEN ? THEN excluded.substitutes ELSE substitutes END`,
-    ).bind(
-      cart.id,
-      input.product_id,
-      input.quantity,
-      JSON.stringify(input.substitutes ?? []),
-      input.substitutes ? 1 : 0,
-    ),
-    touch(env, cart.id),
+  await db.batch([
+    db
+      .insert(cartLines)
+      .values({
+        cartId: cart.id,
+        productId: input.product_id,
+        quantity: input.quantity,
+        substitutes: input.substitutes ?? [],
+      })
+      .onConflictDoUpdate({
+        target: [cartLines.cartId, cartLines.productId],
+        // Substitutes left out keep the line's own.
+        set: { quantity: sql`${cartLines.quantity} + excluded.quantity`, substitutes: input.substitutes },
+      }),
+    touch(db, cart.id),
   ]);
   return view(env, cart);
 }
@@ -195,82 +193,68 @@ export async function updateCartLine(
 ) {
   const cart = await openCart(env, principal);
   if (input.substitutes) await checkSubstitutes(env, principal, productId, input.substitutes);
-  const [result] = await env.DB.batch([
-    env.DB.prepare(
-      `UPDATE cart_lines SET quantity = coalesce(?, quantity), substitutes = coalesce(?, substitutes)
-        WHERE cart_id = ? AND product_id = ?`,
-    ).bind(
-      input.quantity ?? null,
-      input.substitutes ? JSON.stringify(input.substitutes) : null,
-      cart.id,
-      productId,
-    ),
-    touch(env, cart.id),
+  const db = getDb(env.DB);
+  const [result] = await db.batch([
+    db
+      .update(cartLines)
+      // An empty change still finds (or misses) the line: quantity is then set to itself.
+      .set({ quantity: input.quantity ?? cartLines.quantity, substitutes: input.substitutes })
+      .where(lineOf(cart.id, productId)),
+    touch(db, cart.id),
   ]);
-  if (!result?.meta.changes) throw notFound("That product is not in your cart.");
+  if (!result.meta.changes) throw notFound("That product is not in your cart.");
   return view(env, cart);
 }
 
 export async function removeCartLine(env: Env, principal: Principal, productId: string) {
   const cart = await openCart(env, principal);
-  const [result] = await env.DB.batch([
-    env.DB.prepare("DELETE FROM cart_lines WHERE cart_id = ? AND product_id = ?").bind(cart.id, productId),
-    touch(env, cart.id),
+  const db = getDb(env.DB);
+  const [result] = await db.batch([
+    db.delete(cartLines).where(lineOf(cart.id, productId)),
+    touch(db, cart.id),
   ]);
-  if (!result?.meta.changes) throw notFound("That product is not in your cart.");
+  if (!result.meta.changes) throw notFound("That product is not in your cart.");
   return view(env, cart);
 }
 
 export async function clearCart(env: Env, principal: Principal) {
   const cart = await openCart(env, principal);
-  await env.DB.batch([
-    env.DB.prepare("DELETE FROM cart_lines WHERE cart_id = ?").bind(cart.id),
-    touch(env, cart.id),
-  ]);
+  const db = getDb(env.DB);
+  await db.batch([db.delete(cartLines).where(eq(cartLines.cartId, cart.id)), touch(db, cart.id)]);
   return view(env, cart);
 }
 
 /** What an order is placed from: the customer user's open cart and its orderable lines at today's prices. */
 export async function cartToOrder(env: Env, userId: string) {
-  const [cart, lines] = await env.DB.batch([
-    env.DB.prepare("SELECT id FROM carts WHERE user_id = ? AND status = 'open'").bind(userId),
-    env.DB.prepare(
-      `SELECT l.product_id, l.quantity, l.substitutes, p.sku, p.name, p.price_minor, p.currency, p.tax_rate_bp
-         FROM carts c JOIN cart_lines l ON l.cart_id = c.id JOIN products p ON p.id = l.product_id
-        WHERE c.user_id = ? AND c.status = 'open' AND p.status = 'published' AND p.deleted_at IS NULL
-        ORDER BY l.added_at, l.product_id`,
-    ).bind(userId),
+  const db = getDb(env.DB);
+  const [[cart], lines] = await db.batch([
+    db.select({ id: carts.id }).from(carts).where(openCartOf(userId)),
+    db
+      .select({
+        productId: cartLines.productId,
+        sku: products.sku,
+        name: products.name,
+        quantity: cartLines.quantity,
+        unitPriceMinor: products.priceMinor,
+        currency: products.currency,
+        taxRateBp: products.taxRateBp,
+        wanted: cartLines.substitutes,
+      })
+      .from(carts)
+      .innerJoin(cartLines, eq(cartLines.cartId, carts.id))
+      .innerJoin(products, eq(products.id, cartLines.productId))
+      .where(and(openCartOf(userId), eq(products.status, "published"), isNull(products.deletedAt)))
+      .orderBy(cartLines.addedAt, cartLines.productId),
   ]);
-  const id = (cart?.results[0] as { id: string } | undefined)?.id;
-  const rows = (lines?.results ?? []) as {
-    product_id: string;
-    quantity: number;
-    substitutes: string;
-    sku: string;
-    name: string;
-    price_minor: number;
-    currency: string;
-    tax_rate_bp: number;
-  }[];
-  return id === undefined
-    ? undefined
-    : {
-        id,
-        lines: rows.map((r) => ({
-          productId: r.product_id,
-          sku: r.sku,
-          name: r.name,
-          quantity: r.quantity,
-          unitPriceMinor: r.price_minor,
-          currency: r.currency,
-          taxRateBp: r.tax_rate_bp,
-          wanted: JSON.parse(r.substitutes) as string[],
-        })),
-      };
+  return cart && { id: cart.id, lines };
 }
 
 /** For the batch that places an order from a cart: the cart must still be open, and is then ordered. */
 export const closeCart = (db: Db, cartId: string, at: string): Statement[] => [
-  assertion(db, "cart-open", sql`EXISTS (SELECT 1 FROM carts WHERE id = ${cartId} AND status = 'open')`),
+  assertion(
+    db,
+    "cart-open",
+    sql`EXISTS (SELECT 1 FROM ${carts} WHERE ${carts.id} = ${cartId} AND ${carts.status} = 'open')`,
+  ),
   db.update(carts).set({ status: "ordered", updatedAt: at }).where(eq(carts.id, cartId)),
 ];
