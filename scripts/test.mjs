@@ -19,6 +19,7 @@ function step(title, command, args, options = {}) {
 
 const gates = [
   ["prepare the machine", process.execPath, [path.join(root, "scripts", "prepare-test-machine.mjs")]],
+  ["static assets (dist/public)", process.execPath, [path.join(root, "scripts", "assets.mjs")]],
   ["typecheck", bin("tsc"), ["--noEmit"]],
   ["typecheck tests", bin("tsc"), ["--noEmit", "-p", "test"]],
   ["typecheck agent", bin("tsc"), ["--noEmit", "-p", "agent"]],

@@ -1,19 +1,19 @@
 // The HTTP door: middleware every request passes, the versioned API, the contract and its docs.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { Scalar } from "@scalar/hono-api-reference";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import pkg from "../package.json";
+import { docsRoutes } from "./docs/routes";
 import type { AppEnv } from "./env";
 import { requestIdFrom } from "./lib/ids";
 import { internalError, notFound, Problem, payloadTooLarge, problemFromHttpError } from "./lib/problem";
-import { credentialRoutes } from "./modules/credentials/routes";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
 import { cartRoutes } from "./modules/carts/routes";
 import { catalogRoutes } from "./modules/catalog/routes";
+import { credentialRoutes } from "./modules/credentials/routes";
 import { customerRoutes } from "./modules/customers/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
@@ -129,13 +129,12 @@ export function createApp() {
       title: "ROMS API",
       version: pkg.version,
       description:
-        "The back office of a small commerce business. Errors are RFC 9457 problem details (application/problem+json).",
+        "The back office of a small commerce business. Errors are RFC 9457 problem details (application/problem+json). The live rooms' WebSocket protocol (frames each way, errors, limits, reconnecting) is the AsyncAPI 3.0 document at [/asyncapi.json](/asyncapi.json).",
     },
     servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
     security: [{ bearer: [] }],
   }));
-  app.get("/docs", Scalar({ url: "/openapi.json", pageTitle: "ROMS API" }));
-  app.get("/", (c) => c.redirect("/docs"));
+  app.route("/", docsRoutes); // "/", "/docs" and "/asyncapi.json"
 
   app.notFound((c) =>
     notFound(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`).toResponse(c.get("requestId")),

@@ -8,6 +8,8 @@ export interface Bindings {
   ORDER_ROOM: DurableObjectNamespace;
   INVENTORY_ROOM: DurableObjectNamespace;
   BROWSER: Fetcher;
+  /** Static assets (dist/public, see scripts/assets.mjs): the reference UI of /docs. */
+  ASSETS: Fetcher;
   LOGIN_LIMITER: RateLimit;
   WEBHOOK_LIMITER: RateLimit;
 

@@ -3,42 +3,31 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
+import {
+  type ClientFrame,
+  type ErrorCode,
+  HISTORY_ON_JOIN,
+  MESSAGES_PER_WINDOW,
+  type Member,
+  type RoomEvent,
+  type RoomMessage,
+  readBody,
+  readClientFrame,
+  type ServerFrame,
+  WINDOW_MS,
+} from "./frames";
 
-/** Who a socket belongs to. The Worker sets it after checking the token; clients never choose it. */
-export interface Member {
-  id: string;
-  name: string;
-  role: string;
-}
-
-export interface RoomMessage {
-  id: string;
-  author: Member;
-  body: string;
-  at: string;
-}
+export type { Member, RoomMessage } from "./frames";
 
 export const MEMBER_HEADER = "x-roms-member";
-export const MAX_MESSAGE_CHARS = 4000;
-export const HISTORY_ON_JOIN = 100;
-/** Each member may post this many messages per window; more get a rate-limited error. */
-export const MESSAGES_PER_WINDOW = 10;
-export const WINDOW_MS = 10_000;
 
-type ClientFrame = { type: "message"; body: string } | { type: "ping" };
+const PING: ClientFrame = { type: "ping" };
+const PONG: ServerFrame = { type: "pong" };
+const send = (ws: WebSocket, frame: ServerFrame) => ws.send(JSON.stringify(frame));
 
-function parseFrame(data: string | ArrayBuffer): ClientFrame | undefined {
-  try {
-    const frame: unknown = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
-    const isFrame =
-      typeof frame === "object" && frame !== null && typeof (frame as { type?: unknown }).type === "string";
-    return isFrame ? (frame as ClientFrame) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export type PostResult = RoomMessage | { error: string; code: "bad-message" | "rate-limited" };
+export type PostResult =
+  | RoomMessage
+  | { error: string; code: Extract<ErrorCode, "bad-message" | "rate-limited"> };
 
 export class Room extends DurableObject<Env> {
   /** Recent post times per member; kept in memory, so a restart forgives (harmless for a rate limit). */
@@ -54,7 +43,9 @@ export class Room extends DurableObject<Env> {
       at TEXT NOT NULL
     )`);
     // Answered by the runtime without waking the object.
-    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
+    ctx.setWebSocketAutoResponse(
+      new WebSocketRequestResponsePair(JSON.stringify(PING), JSON.stringify(PONG)),
+    );
   }
 
   override async fetch(request: Request): Promise<Response> {
@@ -67,29 +58,23 @@ export class Room extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [member.id]);
     server.serializeAttachment(member);
-    server.send(
-      JSON.stringify({ type: "welcome", you: member, history: this.history(), present: this.present() }),
-    );
+    send(server, { type: "welcome", you: member, history: this.history(), present: this.present() });
     this.broadcast({ type: "presence", event: "joined", member, present: this.present() }, server);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const member = ws.deserializeAttachment() as Member;
-    const frame = parseFrame(data);
-    if (!frame) {
-      ws.send(
-        JSON.stringify({ type: "error", code: "bad-frame", detail: "Frames are JSON objects with a type." }),
-      );
-      return;
-    }
-    if (frame.type === "message") {
+    const frame = readClientFrame(data);
+    if (frame.type === "error") {
+      send(ws, frame);
+    } else if (frame.type === "ping") {
+      // Only a ping spelled exactly as PING is answered by the runtime; any other spelling lands here.
+      send(ws, PONG);
+    } else {
       const result = this.post(member, frame.body);
-      if ("error" in result)
-        ws.send(JSON.stringify({ type: "error", code: result.code, detail: result.error }));
-      return;
+      if ("error" in result) send(ws, { type: "error", code: result.code, detail: result.error });
     }
-    ws.send(JSON.stringify({ type: "error", code: "unknown-type", detail: "Unknown frame type." }));
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -104,12 +89,8 @@ export class Room extends DurableObject<Env> {
 
   /** Persists a chat message and sends it to everyone in the room. Also reached by RPC from REST. */
   post(author: Member, body: unknown): PostResult {
-    if (typeof body !== "string" || body.trim() === "") {
-      return { error: "A message needs a non-empty body.", code: "bad-message" };
-    }
-    if (body.length > MAX_MESSAGE_CHARS) {
-      return { error: `A message holds at most ${MAX_MESSAGE_CHARS} characters.`, code: "bad-message" };
-    }
+    const checked = readBody(body);
+    if ("refused" in checked) return { error: checked.refused, code: "bad-message" };
     const now = Date.now();
     const recent = (this.#recent.get(author.id) ?? []).filter((t) => now - t < WINDOW_MS);
     if (recent.length >= MESSAGES_PER_WINDOW) {
@@ -119,7 +100,7 @@ export class Room extends DurableObject<Env> {
       };
     }
     this.#recent.set(author.id, [...recent, now]);
-    const message: RoomMessage = { id: newId(), author, body, at: new Date().toISOString() };
+    const message: RoomMessage = { id: newId(), author, body: checked.body, at: new Date().toISOString() };
     this.ctx.storage.sql.exec(
       "INSERT INTO messages (id, author, body, at) VALUES (?, ?, ?, ?)",
       message.id,
@@ -133,7 +114,8 @@ export class Room extends DurableObject<Env> {
 
   /** Pushes a business event (status change, stock movement) to everyone present. Reached by RPC. */
   publish(event: Record<string, unknown>): number {
-    return this.broadcast({ type: "event", event });
+    // Callers still build events as plain objects; test/asyncapi.test.ts checks what they send against RoomEvent.
+    return this.broadcast({ type: "event", event: event as RoomEvent });
   }
 
   history(limit = HISTORY_ON_JOIN): RoomMessage[] {
@@ -155,7 +137,7 @@ export class Room extends DurableObject<Env> {
     return [...seen.values()];
   }
 
-  protected broadcast(frame: Record<string, unknown>, except?: WebSocket): number {
+  protected broadcast(frame: ServerFrame, except?: WebSocket): number {
     const text = JSON.stringify(frame);
     let sent = 0;
     for (const ws of this.ctx.getWebSockets()) {

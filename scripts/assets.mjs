@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Fills dist/public, the Worker's static assets (wrangler.toml [assets]), from node_modules: the API reference
+// UI that /docs loads (src/docs/routes.ts REFERENCE_SCRIPT), so package-lock.json pins it and no CDN serves it.
+// Run before anything that serves or deploys the Worker; it writes only what changed, so running it again is
+// cheap. Plain Node (no TypeScript), so any Node that wrangler finds on PATH can run it.
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+const out = path.join(root, "dist", "public");
+const scalar = path.join(root, "node_modules", "@scalar", "api-reference");
+
+/** [source, destination under dist/public] */
+const files = [[path.join(scalar, "dist", "browser", "standalone.js"), "vendor/scalar/api-reference.js"]];
+
+const same = (a, b) =>
+  existsSync(b) && statSync(a).size === statSync(b).size && readFileSync(a).equals(readFileSync(b));
+
+let copied = 0;
+for (const [from, to] of files) {
+  if (!existsSync(from)) {
+    console.error(`assets: ${path.relative(root, from)} is missing; run npm install.`);
+    process.exit(1);
+  }
+  const target = path.join(out, to);
+  if (same(from, target)) continue;
+  mkdirSync(path.dirname(target), { recursive: true });
+  copyFileSync(from, target);
+  copied++;
+}
+console.log(`assets: dist/public ready (${copied} of ${files.length} file(s) copied)`);

@@ -1,0 +1,202 @@
+// The rooms' WebSocket protocol as an AsyncAPI 3.0 document (/asyncapi.json), made from the frame schemas the
+// rooms themselves parse and send (src/rooms/frames.ts). Built on the first request, not at startup.
+import { z } from "@hono/zod-openapi";
+import pkg from "../../package.json";
+import {
+  frameDocs,
+  HISTORY_ON_JOIN,
+  MAX_MESSAGE_CHARS,
+  MESSAGES_PER_WINDOW,
+  WINDOW_MS,
+} from "../rooms/frames";
+
+const DESCRIPTION = `Live rooms over WebSocket, beside the REST contract (/openapi.json). This document is written from
+the Worker's side: \`receive\` operations are frames clients send, \`send\` operations are frames the room sends.
+
+**Joining.** Open a WebSocket to a room's address with an access token from \`POST /api/v1/auth/login\`, as
+\`Authorization: Bearer <token>\` or, from a browser (which cannot set headers on a WebSocket), as
+\`?access_token=<token>\`. The Worker checks the token and the thing before the upgrade and answers plain
+HTTP problems instead: 401 without a valid token; 403 without the room's read permission, for API keys and
+devices (rooms are for signed-in people) and for vendors in an order room; 404 for an order that does not
+exist or is not yours (the same answer for both); 400 when the request is not a WebSocket upgrade.
+
+**Frames** are JSON text, one object per WebSocket message, each with a string \`type\`. The first frame on
+every connection is \`welcome\`. A refused frame is answered with an \`error\` frame to its sender only, and
+the connection stays open. Unknown fields in client frames are ignored.
+
+**Limits.** A chat message holds at most ${MAX_MESSAGE_CHARS} characters; each person may post
+${MESSAGES_PER_WINDOW} messages per ${WINDOW_MS / 1000} seconds in a room (sockets and REST together; more are
+refused with \`rate-limited\`). The welcome frame carries the last ${HISTORY_ON_JOIN} messages.
+
+**Reconnecting.** Frames carry no sequence number yet, so a client cannot resume where it left off. On
+reconnecting it gets a fresh \`welcome\`, whose history holds the last ${HISTORY_ON_JOIN} chat messages; business
+events (order status, edits, substitutes, stock movements) sent while it was away are **not** replayed:
+read the current state again over REST (\`GET /api/v1/orders/{id}\` and its \`/events\` timeline,
+\`GET /api/v1/inventory/movements\`). Sequence numbers and exact resume are planned.
+
+**Keep-alive.** Send exactly \`{"type":"ping"}\`; the runtime answers \`{"type":"pong"}\` without waking the
+room (a ping spelled otherwise, with spaces say, is answered by the room itself). Idle rooms hibernate;
+connections stay open.`;
+
+/** The two rooms: where they are, who may join, and which event frames they carry. */
+const ROOMS = {
+  orderRoom: {
+    address: "/api/v1/orders/{id}/room",
+    title: "An order's room",
+    id: "The order's id.",
+    description:
+      "Chat between the order's customer and the shop, presence, and the order's changes as they happen. Staff (orders:read) and the users of the order's customer may join; whoever may join may post on the socket (posting over REST needs orders:write).",
+    event: "orderEvent",
+  },
+  inventoryRoom: {
+    address: "/api/v1/inventory/locations/{id}/room",
+    title: "A stock location's room",
+    id: "The location's (or count session's) id; the Worker does not check that it exists.",
+    description:
+      "Several people counting or moving stock at one location see each other's movements live, and may chat. Anyone with inventory:read may join.",
+    event: "inventoryEvent",
+  },
+} as const;
+
+/** Each message: its frame's type and schema, a title, and which way it goes (from the Worker's side). */
+const MESSAGES = {
+  sendMessage: {
+    type: "message",
+    schema: "SendMessageFrame",
+    title: "Post a chat message",
+    action: "receive",
+  },
+  ping: { type: "ping", schema: "PingFrame", title: "Ping", action: "receive" },
+  welcome: { type: "welcome", schema: "WelcomeFrame", title: "Welcome", action: "send" },
+  presence: { type: "presence", schema: "PresenceFrame", title: "Someone joined or left", action: "send" },
+  message: { type: "message", schema: "MessageFrame", title: "A chat message", action: "send" },
+  orderEvent: { type: "event", schema: "OrderEventFrame", title: "An order event", action: "send" },
+  inventoryEvent: { type: "event", schema: "InventoryEventFrame", title: "A stock movement", action: "send" },
+  error: { type: "error", schema: "ErrorFrame", title: "Your frame was refused", action: "send" },
+  pong: { type: "pong", schema: "PongFrame", title: "Pong", action: "send" },
+} as const;
+type MessageName = keyof typeof MESSAGES;
+
+/** The frame schemas as JSON Schema (draft-07, AsyncAPI's default schema format), keyed by component name. */
+function componentSchemas(): Record<string, Record<string, unknown>> {
+  const { schemas } = z.toJSONSchema(frameDocs, {
+    target: "draft-07",
+    io: "input", // what a reader may send: client frames ignore unknown fields, server frames have none
+    metadata: frameDocs,
+    uri: (id) => `#/components/schemas/${id}`,
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.format === "date-time") delete jsonSchema.pattern;
+    },
+  });
+  return Object.fromEntries(
+    Object.entries(schemas).map(([name, { $schema: _, $id: __, ...schema }]) => [name, schema]),
+  );
+}
+
+function build() {
+  const schemas = componentSchemas();
+  const messages = Object.fromEntries(
+    Object.entries(MESSAGES).map(([name, m]) => [
+      name,
+      {
+        name: m.type,
+        title: m.title,
+        summary: schemas[m.schema]?.description,
+        contentType: "application/json",
+        payload: { $ref: `#/components/schemas/${m.schema}` },
+      },
+    ]),
+  );
+  const channels: Record<string, unknown> = {};
+  const operations: Record<string, unknown> = {};
+  for (const [channel, room] of Object.entries(ROOMS)) {
+    const names = (Object.keys(MESSAGES) as MessageName[]).filter(
+      (name) => !name.endsWith("Event") || name === room.event,
+    );
+    channels[channel] = {
+      address: room.address,
+      title: room.title,
+      description: room.description,
+      parameters: { id: { description: room.id } },
+      messages: Object.fromEntries(names.map((n) => [n, { $ref: `#/components/messages/${n}` }])),
+      bindings: {
+        ws: {
+          method: "GET",
+          headers: {
+            type: "object",
+            properties: { Authorization: { type: "string", description: "Bearer <access token>" } },
+          },
+          query: {
+            type: "object",
+            properties: {
+              access_token: { type: "string", description: "The access token, when no header can be set." },
+            },
+          },
+          bindingVersion: "0.1.0",
+        },
+      },
+    };
+    for (const name of names) {
+      const { action, title } = MESSAGES[name];
+      operations[`${channel}.${action}.${name}`] = {
+        action,
+        title,
+        channel: { $ref: `#/channels/${channel}` },
+        messages: [{ $ref: `#/channels/${channel}/messages/${name}` }],
+        ...(name === "ping" && {
+          reply: {
+            channel: { $ref: `#/channels/${channel}` },
+            messages: [{ $ref: `#/channels/${channel}/messages/pong` }],
+          },
+        }),
+      };
+    }
+  }
+  return {
+    asyncapi: "3.0.0",
+    info: { title: "ROMS rooms", version: pkg.version, description: DESCRIPTION },
+    defaultContentType: "application/json",
+    channels,
+    operations,
+    components: {
+      schemas,
+      messages,
+      securitySchemes: {
+        bearer: {
+          type: "http",
+          scheme: "bearer",
+          bearerFormat: "JWT",
+          description: "An access token from /api/v1/auth/login, in the Authorization header.",
+        },
+        accessToken: {
+          type: "httpApiKey",
+          in: "query",
+          name: "access_token",
+          description: "The same access token as a query parameter (browsers cannot set WebSocket headers).",
+        },
+      },
+    },
+  };
+}
+
+let built: ReturnType<typeof build> | undefined;
+
+/** The document, with this deployment as its server. */
+export function asyncApiDocument(origin: string) {
+  built ??= build();
+  const url = new URL(origin);
+  return {
+    ...built,
+    servers: {
+      roms: {
+        host: url.host,
+        protocol: url.protocol === "https:" ? "wss" : "ws",
+        description: "This deployment",
+        security: [
+          { $ref: "#/components/securitySchemes/bearer" },
+          { $ref: "#/components/securitySchemes/accessToken" },
+        ],
+      },
+    },
+  };
+}

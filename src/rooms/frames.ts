@@ -1,0 +1,215 @@
+// The rooms' WebSocket frames, each way, as zod schemas: one description that the room parses and types its
+// frames with, and that /asyncapi.json publishes (src/docs/asyncapi.ts turns it into JSON Schema).
+import { z } from "@hono/zod-openapi";
+import { ORDER_STATUSES } from "../db/schema/orders";
+import { MovementSchema } from "../modules/inventory/schemas";
+
+export const MAX_MESSAGE_CHARS = 4000;
+export const HISTORY_ON_JOIN = 100;
+/** Each member may post this many messages per window; more get a rate-limited error. */
+export const MESSAGES_PER_WINDOW = 10;
+export const WINDOW_MS = 10_000;
+
+/** What the protocol document shows of each schema; the ones with an id become named components. */
+export const frameDocs = z.registry<{ id?: string; description: string }>();
+function doc<T extends z.ZodType>(schema: T, description: string, id?: string): T {
+  frameDocs.add(schema, id ? { id, description } : { description });
+  return schema;
+}
+
+// The pieces frames carry
+
+export const Member = doc(
+  z.strictObject({
+    id: z.string(),
+    name: z.string(),
+    role: doc(z.string(), "admin, manager, staff, vendor or customer"),
+  }),
+  "A person in the room, as the Worker vouches for them after checking their token; clients never choose it.",
+  "Member",
+);
+export type Member = z.infer<typeof Member>;
+
+const NON_EMPTY = "A message needs a non-empty body.";
+export const MessageBody = doc(
+  z
+    .string({ error: NON_EMPTY })
+    .regex(/\S/, NON_EMPTY)
+    .max(MAX_MESSAGE_CHARS, `A message holds at most ${MAX_MESSAGE_CHARS} characters.`),
+  `Chat text: not blank, at most ${MAX_MESSAGE_CHARS} characters (UTF-16 code units).`,
+);
+
+export const RoomMessage = doc(
+  z.strictObject({ id: z.string(), author: Member, body: MessageBody, at: z.iso.datetime() }),
+  "A chat message as the room stored it.",
+  "RoomMessage",
+);
+export type RoomMessage = z.infer<typeof RoomMessage>;
+
+// Business events, pushed by the services that make the change (the same ones REST calls)
+
+const OrderStatus = z.enum(ORDER_STATUSES);
+export const OrderPlaced = doc(
+  z.strictObject({ type: z.literal("status"), order_id: z.string(), status: OrderStatus }),
+  "The order was placed, in this state. Sent as it is created, so in practice nobody is in the room yet.",
+  "OrderPlacedEvent",
+);
+export const OrderStatusChanged = doc(
+  z.strictObject({
+    type: z.literal("status"),
+    order_id: z.string(),
+    from: OrderStatus,
+    to: OrderStatus,
+    source: doc(z.string(), "Who moved it: staff, customer, or the intake source (a shop, email, scrape)."),
+  }),
+  "The order moved from one state to another (POST /orders/{id}/transitions, intake, cancelling).",
+  "OrderStatusEvent",
+);
+export const OrderSubstituted = doc(
+  z.strictObject({
+    type: z.literal("substitute"),
+    order_id: z.string(),
+    line_no: z.int(),
+    product_id: doc(z.string(), "The product now on the line."),
+  }),
+  "A substitute was put on a short line.",
+  "OrderSubstituteEvent",
+);
+export const OrderUpdated = doc(
+  z.strictObject({
+    type: z.literal("updated"),
+    order_id: z.string(),
+    changes: doc(z.array(z.string()), "What changed, in words or field names (staff notes are never named)."),
+  }),
+  "The order was edited (PATCH /orders/{id}) or an intake updated it.",
+  "OrderUpdatedEvent",
+);
+export const OrderRoomEvent = z.union([OrderPlaced, OrderStatusChanged, OrderSubstituted, OrderUpdated]);
+export type OrderRoomEvent = z.infer<typeof OrderRoomEvent>;
+
+// Stock's own description of a movement, shown here as a named component.
+doc(
+  MovementSchema,
+  "One row of the append-only stock ledger, as GET /api/v1/inventory/movements lists it.",
+  "StockMovement",
+);
+export const StockMoved = doc(
+  z.strictObject({ type: z.literal("movement"), movement: MovementSchema }),
+  "Stock moved at this location (receive, sale, reserve, release, adjust, count, transfer, damage).",
+  "StockMovementEvent",
+);
+export type InventoryRoomEvent = z.infer<typeof StockMoved>;
+export type RoomEvent = OrderRoomEvent | InventoryRoomEvent;
+
+// Client -> room
+
+export const SendMessageFrame = doc(
+  z.object({ type: z.literal("message"), body: MessageBody }),
+  "Post a chat message. Everyone present, the sender included, receives it as a `message` frame; a refused one is answered with an `error` frame to the sender alone.",
+  "SendMessageFrame",
+);
+export const PingFrame = doc(
+  z.object({ type: z.literal("ping") }),
+  'Keep-alive. Sent as exactly `{"type":"ping"}` it is answered by the runtime without waking the room.',
+  "PingFrame",
+);
+export const ClientFrame = z.discriminatedUnion("type", [SendMessageFrame, PingFrame]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+// Room -> client
+
+export const WelcomeFrame = doc(
+  z.strictObject({
+    type: z.literal("welcome"),
+    you: Member,
+    history: doc(
+      z.array(RoomMessage).max(HISTORY_ON_JOIN),
+      `The last ${HISTORY_ON_JOIN} chat messages, oldest first.`,
+    ),
+    present: doc(z.array(Member), "Everyone connected now, you included."),
+  }),
+  "The first frame on every connection.",
+  "WelcomeFrame",
+);
+export const PresenceFrame = doc(
+  z.strictObject({
+    type: z.literal("presence"),
+    event: z.enum(["joined", "left"]),
+    member: Member,
+    present: doc(z.array(Member), "Everyone connected after the change."),
+  }),
+  "Someone else joined or left. One person with two tabs counts once in `present`, so a `left` may name someone still there.",
+  "PresenceFrame",
+);
+export const MessageFrame = doc(
+  z.strictObject({ type: z.literal("message"), message: RoomMessage }),
+  "A chat message, posted on a socket or through POST /api/v1/orders/{id}/messages.",
+  "MessageFrame",
+);
+export const OrderEventFrame = doc(
+  z.strictObject({ type: z.literal("event"), event: OrderRoomEvent }),
+  "Something happened to the order.",
+  "OrderEventFrame",
+);
+export const InventoryEventFrame = doc(
+  z.strictObject({ type: z.literal("event"), event: StockMoved }),
+  "Stock moved at the location.",
+  "InventoryEventFrame",
+);
+export const ERROR_CODES = ["bad-frame", "unknown-type", "bad-message", "rate-limited"] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export const ErrorFrame = doc(
+  z.strictObject({
+    type: z.literal("error"),
+    code: doc(
+      z.enum(ERROR_CODES),
+      "bad-frame: not a JSON object with a string `type`; unknown-type: a type the room does not take; bad-message: an empty or too long body; rate-limited: too many messages, wait a moment.",
+    ),
+    detail: doc(z.string(), "The reason in words."),
+  }),
+  "A frame of yours was refused; only you receive it, and the connection stays open.",
+  "ErrorFrame",
+);
+export type ErrorFrame = z.infer<typeof ErrorFrame>;
+export const PongFrame = doc(
+  z.strictObject({ type: z.literal("pong") }),
+  "The answer to a ping.",
+  "PongFrame",
+);
+
+/** Every frame a room sends (an event frame carries an order or a stock event, after the room's kind). */
+export type ServerFrame =
+  | z.infer<typeof WelcomeFrame>
+  | z.infer<typeof PresenceFrame>
+  | z.infer<typeof MessageFrame>
+  | { type: "event"; event: RoomEvent }
+  | ErrorFrame
+  | z.infer<typeof PongFrame>;
+
+/** Any frame: a JSON object with a string type. Anything else is a bad-frame. */
+const Envelope = z.looseObject({ type: z.string() });
+const errorFrame = (code: ErrorCode, detail: string): ErrorFrame => ({ type: "error", code, detail });
+
+/** A chat body as the room takes it, or why it is refused, in words. */
+export function readBody(body: unknown): { body: string } | { refused: string } {
+  const result = MessageBody.safeParse(body);
+  return result.success ? { body: result.data } : { refused: result.error.issues[0]?.message ?? NON_EMPTY };
+}
+
+/** Reads a frame from a client: the frame, or the error frame that answers it. */
+export function readClientFrame(data: string | ArrayBuffer): ClientFrame | ErrorFrame {
+  let json: unknown;
+  try {
+    json = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
+  } catch {
+    json = undefined;
+  }
+  if (!Envelope.safeParse(json).success) {
+    return errorFrame("bad-frame", "Frames are JSON objects with a type.");
+  }
+  const parsed = ClientFrame.safeParse(json);
+  if (parsed.success) return parsed.data;
+  if ((json as { type: string }).type !== "message") return errorFrame("unknown-type", "Unknown frame type.");
+  const body = readBody((json as { body?: unknown }).body);
+  return errorFrame("bad-message", "refused" in body ? body.refused : NON_EMPTY);
+}
