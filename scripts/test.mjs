@@ -60,7 +60,13 @@ let failed = 0;
 try {
   const report = JSON.parse(readFileSync(vitestJson, "utf8"));
   passed += report.numPassedTests;
-  failed += report.numFailedTests + (report.numFailedTestSuites ?? 0);
+  // Tests, not suites: vitest also counts the file and every describe around a failed test as a failed
+  // suite. A file that failed without a failed test (it did not load, or a hook failed and its tests were
+  // skipped) counts as one failure.
+  for (const file of report.testResults) {
+    const failedTests = file.assertionResults.filter((test) => test.status === "failed").length;
+    failed += file.status === "failed" ? Math.max(failedTests, 1) : failedTests;
+  }
 } catch {
   failed += 1;
 }
@@ -68,6 +74,7 @@ try {
   const tap = readFileSync(agentTap, "utf8");
   passed += Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);
   failed += Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 1);
+  failed += Number(/^# cancelled (\d+)/m.exec(tap)?.[1] ?? 0);
 } catch {
   failed += 1;
 }

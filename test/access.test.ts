@@ -95,10 +95,25 @@ describe("customer isolation", () => {
 
   it("a customer user is kept out of staff-only doors and rooms", async () => {
     expect((await get("/api/v1/inbound-messages", customerToken)).status).toBe(403);
-    const room = await call(`/api/v1/orders/${crypto.randomUUID()}/room?access_token=${customerToken}`, {
-      headers: { upgrade: "websocket" },
-    });
-    expect(room.status).toBe(404);
+    // A stock location's room is for staff; the location exists, so only the customer's role can refuse it.
+    const manager = await tokenFor(await seedUser("manager"));
+    const location = await postJson(
+      "/api/v1/inventory/locations",
+      { name: "Back room", kind: "shop" },
+      bearer(manager),
+    );
+    const { id } = (await location.json()) as { id: string };
+    const join = (token: string) =>
+      call(`/api/v1/inventory/locations/${id}/room?access_token=${encodeURIComponent(token)}`, {
+        headers: { upgrade: "websocket" },
+      });
+    const room = await join(customerToken);
+    expect(room.status).toBe(403);
+    expect((await problemOf(room)).detail).toMatch(/inventory:read/);
+    const staffRoom = await join(manager);
+    expect(staffRoom.status).toBe(101);
+    staffRoom.webSocket?.accept();
+    staffRoom.webSocket?.close(1000, "done");
   });
 });
 

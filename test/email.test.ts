@@ -71,17 +71,34 @@ describe("the email door", () => {
   });
 
   it("keeps a message it cannot read, marked failed, rather than losing it", async () => {
-    const raw = new Uint8Array([0xff, 0xfe, 0x00, 0x01, 0x02]);
-    await deliver(raw);
+    // postal-mime refuses MIME parts nested more than 256 deep (its guard against crafted mail), so this
+    // small message cannot be read. Any bytes at all parse as "some headers": it takes a message like this.
+    let nested = "From: orders@retailer.test\nMessage-ID: <too-deep@retailer.test>\nSubject: Nested\n";
+    for (let depth = 0; depth <= 256; depth++) {
+      nested += `Content-Type: multipart/mixed; boundary="b${depth}"\n\n--b${depth}\n`;
+    }
+    const raw = bytes(`${nested}Content-Type: text/plain\n\nPO-4711\n`);
+    expect(await deliver(raw)).toEqual([]);
+
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", raw));
+    const sha256 = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
     const row = await env.DB.prepare(
-      "SELECT status, r2_key, size FROM inbound_messages WHERE size = 5",
-    ).first<{
-      status: string;
-      r2_key: string;
-    }>();
-    expect(row).not.toBeNull();
-    const stored = await env.FILES.get(row!.r2_key);
+      "SELECT id, status, error, message_id, subject, r2_key, size FROM inbound_messages WHERE sha256 = ?",
+    )
+      .bind(sha256)
+      .first<Record<string, any>>();
+    expect(row).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/^unreadable MIME: .*nesting depth/),
+      message_id: null,
+      subject: null,
+      size: raw.byteLength,
+    });
+
+    const stored = await env.FILES.get(row?.r2_key);
     expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(raw);
+    const download = await call(`/api/v1/inbound-messages/${row?.id}/raw`, { headers: bearer(token) });
+    expect(new Uint8Array(await download.arrayBuffer())).toEqual(raw);
   });
 
   it("rejects a message over 25 MiB without storing it", async () => {

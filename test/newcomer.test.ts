@@ -1,7 +1,7 @@
 // What a new user tripped on: order numbers from absurd dates, a dashboard that mixed sales and purchases,
 // placeholder secrets accepted, and refusals that did not say what to send.
 import { env } from "cloudflare:workers";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
 import { as, BASE, call, makeOrder, problemOf, seedUser, tokenFor } from "./helpers";
 
@@ -9,13 +9,20 @@ let manager: ReturnType<typeof as>;
 beforeAll(async () => {
   manager = as(await tokenFor(await seedUser("manager")));
 });
+// Tests that read "now" hold the clock still: vi.setSystemTime reaches the Worker, which runs in this
+// isolate. They sign in on the held clock, as a token from the real one need not be valid at that instant.
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("order numbers", () => {
   it("take the year ROMS received the order, whatever placed_at the sender claims", async () => {
-    const year = new Date().getUTCFullYear();
-    const old = await makeOrder(manager, { placed_at: "2003-02-01T10:00:00Z" });
-    const soon = await makeOrder(manager, { placed_at: new Date(Date.now() + 3_600_000).toISOString() });
-    for (const order of [old, soon]) expect(order.number).toMatch(new RegExp(`^R-${year}-\\d{6}$`));
+    // Received half an hour before New Year by a clock held still; one sender already claims next year.
+    vi.setSystemTime(new Date("2026-12-31T23:30:00Z"));
+    const clerk = as(await tokenFor(await seedUser("manager")));
+    const old = await makeOrder(clerk, { placed_at: "2003-02-01T10:00:00Z" });
+    const soon = await makeOrder(clerk, { placed_at: "2027-01-01T00:30:00Z" });
+    for (const order of [old, soon]) expect(order.number).toMatch(/^R-2026-\d{6}$/);
     expect(old.reached.placed).toBe("2003-02-01T10:00:00.000Z");
   });
 
@@ -48,6 +55,9 @@ describe("order numbers", () => {
 
 describe("the staff dashboard", () => {
   it("counts sales and purchases apart, and today's revenue from sales only", async () => {
+    // "Today" is read from the clock: held still, midnight cannot fall between the two readings.
+    vi.setSystemTime(new Date("2026-03-10T12:00:00Z"));
+    const manager = as(await tokenFor(await seedUser("manager")));
     const before = (await manager.get("/api/v1/orders/dashboard?tz=Pacific/Kiritimati")).body;
     await makeOrder(manager, {
       kind: "purchase",
@@ -59,7 +69,7 @@ describe("the staff dashboard", () => {
       merchant: undefined,
       lines: [{ sku: "S", name: "S", quantity: 3, unit_price: 700 }],
     });
-    // An order placed now is placed "today" in every time zone, so these deltas hold at any instant.
+    // An order placed now is placed "today" in every time zone; one from 2020 is not.
     const after = (await manager.get("/api/v1/orders/dashboard?tz=Pacific/Kiritimati")).body;
     expect(after.view).toBe("staff");
     expect(after.today_orders - before.today_orders).toBe(1);

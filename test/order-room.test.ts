@@ -1,6 +1,6 @@
 // The order room: the customer and staff chat live, strangers are refused, REST changes arrive on the socket.
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, call, makeOrder, makeProduct, seedCustomer, seedUser, tokenFor } from "./helpers";
+import { as, call, makeOrder, makeProduct, problemOf, seedCustomer, seedUser, tokenFor } from "./helpers";
 import { join } from "./ws";
 
 let managerToken: string;
@@ -65,10 +65,14 @@ describe("order rooms", () => {
     const { order } = await customerOrder();
     const strangerId = await seedCustomer("Stranger Ltd");
     const stranger = await tokenFor(await seedUser("customer", { customerId: strangerId }));
-    const res = await call(`/api/v1/orders/${order.id}/room?access_token=${stranger}`, {
-      headers: { upgrade: "websocket" },
-    });
+    const knock = (orderId: string) =>
+      call(`/api/v1/orders/${orderId}/room?access_token=${stranger}`, { headers: { upgrade: "websocket" } });
+    const res = await knock(order.id);
+    const missing = await knock(crypto.randomUUID());
     expect(res.status).toBe(404);
+    expect(missing.status).toBe(404);
+    const [refused, absent] = [await problemOf(res), await problemOf(missing)];
+    expect({ ...refused, request_id: null }).toEqual({ ...absent, request_id: null });
     await expect(join(`/api/v1/orders/${order.id}/room`, stranger)).rejects.toThrow(/404/);
   });
 

@@ -1,13 +1,27 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { pathTo, TRANSITIONS } from "../src/modules/orders/lifecycle";
 import { monthsBetween } from "../src/modules/orders/queries";
-import { type as, customerUser, expectLedgerAgrees, makeOrder, makeProduct, stockroom } from "./helpers";
+import {
+  as,
+  customerUser,
+  expectLedgerAgrees,
+  makeOrder,
+  makeProduct,
+  seedUser,
+  stockroom,
+  tokenFor,
+} from "./helpers";
 
 let manager: ReturnType<typeof as>;
 let stock: Awaited<ReturnType<typeof stockroom>>["stock"];
 let level: Awaited<ReturnType<typeof stockroom>>["level"];
 beforeAll(async () => {
   ({ manager, stock, level } = await stockroom());
+});
+// Tests that read "now" hold the clock still: vi.setSystemTime reaches the Worker, which runs in this
+// isolate. They sign in on the held clock, as a token from the real one need not be valid at that instant.
+afterEach(() => {
+  vi.useRealTimers();
 });
 
 const move = (api: ReturnType<typeof as>, id: string, to: string) =>
@@ -103,9 +117,12 @@ describe("the lifecycle", () => {
   });
 
   it("numbers orders R-<year>-<6 digits>, unique and increasing", async () => {
-    const a = await makeOrder(manager);
-    const b = await makeOrder(manager);
-    expect(a.number).toMatch(/^R-\d{4}-\d{6}$/);
+    // Each year has its own counter: hold the clock inside one year, so New Year's Eve cannot split the pair.
+    vi.setSystemTime(new Date("2026-03-10T12:00:00Z"));
+    const clerk = as(await tokenFor(await seedUser("manager")));
+    const a = await makeOrder(clerk);
+    const b = await makeOrder(clerk);
+    expect(a.number).toMatch(/^R-2026-\d{6}$/);
     expect(Number(b.number.slice(-6))).toBe(Number(a.number.slice(-6)) + 1);
   });
 
@@ -279,12 +296,12 @@ describe("lists and dashboards", () => {
   it("filters by status, kind, date and text; customers see only their own, by id, list, search and events", async () => {
     const alice = await customerUser("Alice Imports");
     const bob = await customerUser("Bob Exports");
-    const p = await makeProduct(manager);
-    await stock(p.id, 10);
-    await alice.api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
-    const mine = (await alice.api.post("/api/v1/orders/from-cart")).body;
-    await bob.api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
-    const theirs = (await bob.api.post("/api/v1/orders/from-cart")).body;
+    // Sales placed at fixed instants, so the date filters below mean the same at any time of day or year.
+    const sale = (customerId: string, placed_at: string) =>
+      makeOrder(manager, { kind: "sale", merchant: undefined, customer_id: customerId, placed_at });
+    const mine = await sale(alice.customerId, "2026-03-10T11:00:00Z");
+    const theirs = await sale(bob.customerId, "2026-03-10T12:00:00Z");
+    expect([mine.status, theirs.status]).toEqual(["picking", "picking"]);
 
     const ids = async (api: ReturnType<typeof as>, query: string) =>
       (await api.get(`/api/v1/orders?${query}`)).body.items.map((o: any) => o.id);
@@ -303,16 +320,20 @@ describe("lists and dashboards", () => {
     expect(await ids(manager, `q=${theirs.number}`)).toEqual([theirs.id]);
     expect(await ids(manager, "q=bob exports")).toEqual([theirs.id]);
     expect(await ids(manager, `customer_id=${alice.customerId}&status=picking&kind=sale`)).toEqual([mine.id]);
-    const window = `from=${encodeURIComponent(new Date(Date.now() - 40 * 86_400_000).toISOString())}&to=${encodeURIComponent(new Date(Date.now() + 86_400_000).toISOString())}`;
+    const at = (time: string) => encodeURIComponent(time);
+    // A window across a month's end: the text search narrows by month, both months must be searched.
+    const window = `from=${at("2026-02-25T00:00:00Z")}&to=${at("2026-03-11T00:00:00Z")}`;
     expect(await ids(manager, `q=bob&status=picking&kind=sale&${window}`)).toEqual([theirs.id]);
     expect(await ids(manager, `q=bob&status=shipped&${window}`)).toEqual([]);
     expect(await ids(manager, `q=bob&kind=purchase`)).toEqual([]);
-    const berlin = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
-    expect(await ids(manager, `q=bob&to=${encodeURIComponent(`${berlin}T00:00:00+01:00`)}`)).toEqual([
-      theirs.id,
-    ]);
-    const future = new Date(Date.now() + 86_400_000).toISOString();
-    expect(await ids(manager, `from=${encodeURIComponent(future)}`)).toEqual([]);
+    // Offsets count: 13:00 in Berlin (+01:00 in March) is 12:00 UTC, when Bob's order was placed; `to`
+    // excludes that instant, `from` includes it.
+    expect(await ids(manager, `q=bob&to=${at("2026-03-10T13:00:01+01:00")}`)).toEqual([theirs.id]);
+    expect(await ids(manager, `q=bob&to=${at("2026-03-10T13:00:00+01:00")}`)).toEqual([]);
+    expect(await ids(manager, `q=bob&from=${at("2026-03-10T13:00:00+01:00")}`)).toEqual([theirs.id]);
+    expect(await ids(manager, `customer_id=${bob.customerId}&from=${at("2026-03-10T12:00:01Z")}`)).toEqual(
+      [],
+    );
     expect((await manager.get("/api/v1/orders?from=yesterday")).status).toBe(400);
   });
 
@@ -328,10 +349,19 @@ describe("lists and dashboards", () => {
       seen.push(...page.body.items.map((o: any) => o.id));
       cursor = page.body.next_cursor;
     } while (cursor);
+    expect(seen).toHaveLength(5);
     expect(new Set(seen).size).toBe(5);
   });
 
   it("gives customers their counts and what needs their action, and staff today's figures", async () => {
+    // "Today" is read from the clock: hold it at 23:30 UTC, already 00:30 the next day in Berlin, so the two
+    // days differ and every figure below is exact whenever the test runs.
+    vi.setSystemTime(new Date("2026-03-10T23:30:00Z"));
+    const { manager, stock } = await stockroom();
+    const today = async (tz: string) => (await manager.get(`/api/v1/orders/dashboard?tz=${tz}`)).body;
+    const eur = (d: any) => d.today_revenue.find((m: any) => m.currency === "EUR")?.amount ?? 0;
+    const before = { berlin: await today("Europe/Berlin"), utc: await today("UTC") };
+
     const { api } = await customerUser("Dash Co");
     const p = await makeProduct(manager, { category_id: null, price: { amount: 700, currency: "EUR" } });
     const sub = await makeProduct(manager);
@@ -343,10 +373,29 @@ describe("lists and dashboards", () => {
     expect(mine.needs_your_action.map((o: any) => o.id)).toEqual([placed.id]);
     expect(mine.recent.map((o: any) => o.id)).toEqual([placed.id]);
 
-    const staff = (await manager.get("/api/v1/orders/dashboard?tz=Europe/Berlin")).body;
-    expect(staff).toMatchObject({ view: "staff", time_zone: "Europe/Berlin" });
-    expect(staff.today_orders).toBeGreaterThan(0);
-    expect(staff.today_revenue.find((m: any) => m.currency === "EUR").amount).toBeGreaterThanOrEqual(700);
+    // Two shop sales either side of midnight in Berlin; both fall on the same day in UTC.
+    const sale = (placed_at: string, unit_price: number) =>
+      makeOrder(manager, {
+        kind: "sale",
+        merchant: undefined,
+        placed_at,
+        lines: [{ sku: "DASH", name: "Dash", quantity: 1, unit_price }],
+      });
+    await sale("2026-03-10T22:59:59Z", 2000);
+    await sale("2026-03-10T23:00:00Z", 4000);
+    const cart = placed.totals.total.amount;
+
+    const after = { berlin: await today("Europe/Berlin"), utc: await today("UTC") };
+    expect(after.berlin).toMatchObject({
+      view: "staff",
+      time_zone: "Europe/Berlin",
+      today_since: "2026-03-10T23:00:00.000Z",
+    });
+    expect(after.berlin.today_orders - before.berlin.today_orders).toBe(2);
+    expect(eur(after.berlin) - eur(before.berlin)).toBe(cart + 4000);
+    expect(after.utc).toMatchObject({ time_zone: "UTC", today_since: "2026-03-10T00:00:00.000Z" });
+    expect(after.utc.today_orders - before.utc.today_orders).toBe(3);
+    expect(eur(after.utc) - eur(before.utc)).toBe(cart + 2000 + 4000);
     expect((await manager.get("/api/v1/orders/dashboard?tz=Mars/Olympus")).status).toBe(400);
   });
 });
