@@ -104,10 +104,13 @@ describe("vendors fulfil orders", () => {
   });
 
   it("see today's work on the dashboard without the shop's revenue", async () => {
-    const dash = (await vendor.get("/api/v1/orders/dashboard")).body;
-    expect(dash.view).toBe("staff");
-    expect(dash).not.toHaveProperty("today_revenue");
-    expect(dash.counts.sale.picking).toBeGreaterThan(0);
+    const before = (await vendor.get("/api/v1/orders/dashboard")).body;
+    await orderInPicking("Vendor Dashboard");
+    const after = (await vendor.get("/api/v1/orders/dashboard")).body;
+    expect(after.view).toBe("staff");
+    expect(after).not.toHaveProperty("today_revenue");
+    expect(after.counts.sale.picking - before.counts.sale.picking).toBe(1);
+    expect((await shop.manager.get("/api/v1/orders/dashboard")).body).toHaveProperty("today_revenue");
   });
 });
 
