@@ -1,14 +1,21 @@
-// The Worker's entry points, and nothing else: HTTP, email, the clock, and the room classes.
-import { app } from "./app";
+// The Worker's entry points, and nothing else: HTTP, email, the clock, and the room classes. Each door
+// loads its code on first use, so an isolate starts without building what its first request does not need.
 import type { Env } from "./env";
-import { handleEmail } from "./intake/email";
-import { handleScheduled } from "./modules/system/cron";
 
 export { InventoryRoom } from "./rooms/inventory-room";
 export { OrderRoom } from "./rooms/order-room";
 
+let app: Promise<{ fetch: ExportedHandlerFetchHandler<Env> }> | undefined;
+
 export default {
-  fetch: app.fetch,
-  email: handleEmail,
-  scheduled: handleScheduled,
+  async fetch(request, env, ctx) {
+    app ??= import("./app").then((m) => m.app);
+    return (await app).fetch(request, env, ctx);
+  },
+  async email(message, env, ctx) {
+    return (await import("./intake/email")).handleEmail(message, env, ctx);
+  },
+  async scheduled(controller, env, ctx) {
+    return (await import("./modules/system/cron")).handleScheduled(controller, env, ctx);
+  },
 } satisfies ExportedHandler<Env>;

@@ -3,12 +3,9 @@
 import { z } from "@hono/zod-openapi";
 import { ORDER_STATUSES } from "../db/schema/orders";
 import { MovementSchema } from "../modules/inventory/schemas";
+import { HISTORY_ON_JOIN, MAX_MESSAGE_CHARS } from "./limits";
 
-export const MAX_MESSAGE_CHARS = 4000;
-export const HISTORY_ON_JOIN = 100;
-/** Each member may post this many messages per window; more get a rate-limited error. */
-export const MESSAGES_PER_WINDOW = 10;
-export const WINDOW_MS = 10_000;
+export { HISTORY_ON_JOIN, MAX_MESSAGE_CHARS, MESSAGES_PER_WINDOW, WINDOW_MS } from "./limits";
 
 /** What the protocol document shows of each schema; the ones with an id become named components. */
 export const frameDocs = z.registry<{ id?: string; description: string }>();

@@ -3,19 +3,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
-import {
-  type ClientFrame,
-  type ErrorCode,
-  HISTORY_ON_JOIN,
-  MESSAGES_PER_WINDOW,
-  type Member,
-  type RoomEvent,
-  type RoomMessage,
-  readBody,
-  readClientFrame,
-  type ServerFrame,
-  WINDOW_MS,
-} from "./frames";
+import type { ClientFrame, ErrorCode, Member, RoomEvent, RoomMessage, ServerFrame } from "./frames";
+import { HISTORY_ON_JOIN, MESSAGES_PER_WINDOW, WINDOW_MS } from "./limits";
+
+/** The frame schemas are built the first time a room reads a frame, not when the Worker starts. */
+const frames = () => import("./frames");
 
 export type { Member, RoomMessage } from "./frames";
 
@@ -65,14 +57,14 @@ export class Room extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const member = ws.deserializeAttachment() as Member;
-    const frame = readClientFrame(data);
+    const frame = (await frames()).readClientFrame(data);
     if (frame.type === "error") {
       send(ws, frame);
     } else if (frame.type === "ping") {
       // Only a ping spelled exactly as PING is answered by the runtime; any other spelling lands here.
       send(ws, PONG);
     } else {
-      const result = this.post(member, frame.body);
+      const result = await this.post(member, frame.body);
       if ("error" in result) send(ws, { type: "error", code: result.code, detail: result.error });
     }
   }
@@ -88,8 +80,8 @@ export class Room extends DurableObject<Env> {
   }
 
   /** Persists a chat message and sends it to everyone in the room. Also reached by RPC from REST. */
-  post(author: Member, body: unknown): PostResult {
-    const checked = readBody(body);
+  async post(author: Member, body: unknown): Promise<PostResult> {
+    const checked = (await frames()).readBody(body);
     if ("refused" in checked) return { error: checked.refused, code: "bad-message" };
     const now = Date.now();
     const recent = (this.#recent.get(author.id) ?? []).filter((t) => now - t < WINDOW_MS);
