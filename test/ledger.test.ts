@@ -145,4 +145,33 @@ describe("customer ledger", () => {
       ).status,
     ).toBe(403);
   });
+
+  it("keeps each entry's balance on the entry: concurrent postings agree with the list, and a deep page needs no history", async () => {
+    const customer = await seedCustomer("Ledger Concurrent");
+    const posted = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => entry(customer, i % 3 === 0 ? "credit" : "debit", 100 + i)),
+    );
+    expect(posted.every((r) => r.status === 201 && r.body.balance_after.currency === "EUR")).toBe(true);
+    const items: any[] = [];
+    for (let cursor: string | null = null, pages = 0; pages < 10; pages++) {
+      const res: any = await billing.get(
+        `/api/v1/customers/${customer}/ledger?limit=3${cursor ? `&cursor=${cursor}` : ""}`,
+      );
+      items.push(...res.body.items);
+      cursor = res.body.next_cursor;
+      if (!cursor) break;
+    }
+    expect(items).toHaveLength(20);
+    // Oldest first: each balance is the sum of every entry up to and including it.
+    let running = 0;
+    for (const e of items.reverse()) {
+      running += e.direction === "debit" ? e.amount.amount : -e.amount.amount;
+      expect(e.balance_after.amount).toBe(running);
+    }
+    const summary = await billing.get(`/api/v1/customers/${customer}/ledger/summary`);
+    expect(summary.body.currencies[0].balance.amount).toBe(running);
+    // What each POST answered is what the list shows for that entry.
+    const byId = new Map(items.map((e) => [e.id, e.balance_after.amount]));
+    for (const r of posted) expect(byId.get(r.body.id)).toBe(r.body.balance_after.amount);
+  });
 });

@@ -47,8 +47,8 @@ export const toPage = <R>(rows: R[], limit: number, keyOf: (row: R) => CursorKey
   };
 };
 
-/** The position in a newest-first list: the (time, id) of the last row seen. */
-export type NewestCursor = readonly [time: string, id: string];
+/** The position in a newest-first list: the (time or sequence, id) of the last row seen. */
+export type NewestCursor = readonly [at: string | number, id: string];
 
 /** Rows after the cursor's row in a list ordered by (time, id), newest first. */
 const olderThan = (time: SQLiteColumn, id: SQLiteColumn, after: NewestCursor): SQL =>
@@ -57,7 +57,7 @@ const olderThan = (time: SQLiteColumn, id: SQLiteColumn, after: NewestCursor): S
 export function decodeNewest(cursor: string | undefined): NewestCursor | undefined {
   const key = decodeCursor(cursor, 2);
   if (key === undefined) return undefined;
-  if (key.every((part) => typeof part === "string")) return key as [string, string];
+  if (typeof key[1] === "string") return key as [string | number, string];
   throw badRequest("The cursor is not valid.", [
     { in: "query", path: "cursor", message: "Not a cursor from this list" },
   ]);
@@ -65,7 +65,7 @@ export function decodeNewest(cursor: string | undefined): NewestCursor | undefin
 
 /**
  * One page of a newest-first list, the one way every such list pages: the filters ANDed with "older than
- * the cursor's row", ordered by (time, id) descending on an index that starts with the filters, limit + 1
+ * the cursor's row", ordered by (time, id) descending (or by a sequence where a list has its own order) on an index that starts with the filters, limit + 1
  * rows to tell whether more remain. `keyOf` gives a row's (time, id) for the next cursor.
  */
 export async function newestFirst<Q extends SQLiteSelect>(

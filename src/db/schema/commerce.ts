@@ -22,10 +22,16 @@ export const ledgerEntries = sqliteTable(
     actorId: text("actor_id").notNull(),
     reversesEntryId: text("reverses_entry_id"),
     createdAt: text("created_at").notNull().default(now),
+    /** The customer's entries in the order they were posted: 1, 2, 3, … (assigned inside the insert). */
+    seq: integer("seq").notNull().default(0),
+    /** What the customer owes in this currency after this entry (debits minus credits so far). */
+    balanceAfterMinor: integer("balance_after_minor").notNull().default(0),
   },
   (t) => [
     index("ledger_entries_customer_idx").on(t.customerId, t.createdAt, t.id),
     uniqueIndex("ledger_entries_reverses_uq").on(t.reversesEntryId),
+    index("ledger_entries_customer_seq_idx").on(t.customerId, t.seq),
+    index("ledger_entries_balance_idx").on(t.customerId, t.currency, t.seq),
   ],
 );
 

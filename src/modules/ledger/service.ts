@@ -1,45 +1,36 @@
 // The customer ledger ("khata"): debits (the customer owes more) and credits (owes less), per currency.
-// Entries are never edited or deleted; a mistake is undone by a reversing entry.
+// Entries are never edited or deleted; a mistake is undone by a reversing entry. Each entry carries its
+// place in the customer's ledger (`seq`) and the balance of its currency after it, both set inside the
+// insert (D1 runs statements one at a time), so a page of the list never sums the history before it.
+import { and, asc, eq, sql } from "drizzle-orm";
+import { getDb } from "../../db";
+import { ledgerEntries } from "../../db/schema/commerce";
 import type { Env } from "../../env";
+import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
-import { decodeCursor, toPage } from "../../lib/pagination";
+import { newestFirst } from "../../lib/pagination";
 import { badRequest, conflict, notFound } from "../../lib/problem";
 import { assertVisible, type Principal } from "../auth/principal";
 import { customerExists } from "../customers/service";
 
-export type Direction = "debit" | "credit";
-export type ReferenceType = "order" | "invoice" | "payment" | "refund" | "manual" | "reversal";
+type EntryRow = typeof ledgerEntries.$inferSelect;
+export type Direction = EntryRow["direction"];
+export type ReferenceType = EntryRow["referenceType"];
 
-interface EntryRow {
-  id: string;
-  customer_id: string;
-  direction: Direction;
-  amount_minor: number;
-  currency: string;
-  reference_type: ReferenceType;
-  reference_id: string | null;
-  note: string | null;
-  actor_id: string;
-  reverses_entry_id: string | null;
-  created_at: string;
-  balance_after?: number;
-  reversed_by?: string | null;
-}
-
-const toEntryView = (e: EntryRow) => ({
+const toEntryView = (e: EntryRow & { reversedBy?: string | null }) => ({
   id: e.id,
-  customer_id: e.customer_id,
+  customer_id: e.customerId,
   direction: e.direction,
-  amount: money(e.amount_minor, e.currency),
-  reference_type: e.reference_type,
-  reference_id: e.reference_id,
+  amount: money(e.amountMinor, e.currency),
+  reference_type: e.referenceType,
+  reference_id: e.referenceId,
   note: e.note,
-  actor_id: e.actor_id,
-  reverses_entry_id: e.reverses_entry_id,
-  reversed_by_entry_id: e.reversed_by ?? null,
-  created_at: e.created_at,
-  ...(e.balance_after !== undefined && { balance_after: money(e.balance_after, e.currency) }),
+  actor_id: e.actorId,
+  reverses_entry_id: e.reversesEntryId,
+  reversed_by_entry_id: e.reversedBy ?? null,
+  created_at: e.createdAt,
+  balance_after: money(e.balanceAfterMinor, e.currency),
 });
 export type EntryView = ReturnType<typeof toEntryView>;
 
@@ -48,12 +39,27 @@ async function visibleCustomer(env: Env, principal: Principal, customerId: strin
   if (!(await customerExists(env, customerId))) throw notFound("No such customer.");
 }
 
-async function getEntry(env: Env, customerId: string, id: string): Promise<EntryRow> {
-  const row = await env.DB.prepare("SELECT * FROM ledger_entries WHERE id = ? AND customer_id = ?")
-    .bind(id, customerId)
-    .first<EntryRow>();
-  if (!row) throw notFound("No such ledger entry.");
-  return row;
+type NewEntry = Omit<EntryRow, "seq" | "balanceAfterMinor" | "createdAt">;
+
+/**
+ * Posts an entry: its sequence is the customer's next, its balance the previous balance of its currency
+ * plus its own amount, both read inside the same statement.
+ */
+async function post(env: Env, e: NewEntry): Promise<EntryRow> {
+  const delta = e.direction === "debit" ? e.amountMinor : -e.amountMinor;
+  const db = getDb(env.DB);
+  const mine = sql`FROM ${ledgerEntries} WHERE ${ledgerEntries.customerId} = ${e.customerId}`;
+  const [row] = await db
+    .insert(ledgerEntries)
+    .select(
+      sql`SELECT ${e.id}, ${e.customerId}, ${e.direction}, ${e.amountMinor}, ${e.currency}, ${e.referenceType},
+                 ${e.referenceId}, ${e.note}, ${e.actorId}, ${e.reversesEntryId}, ${new Date().toISOString()},
+                 (SELECT coalesce(MAX(${ledgerEntries.seq}), 0) + 1 ${mine}),
+                 coalesce((SELECT ${ledgerEntries.balanceAfterMinor} ${mine} AND ${ledgerEntries.currency} = ${e.currency}
+                            ORDER BY ${ledgerEntries.seq} DESC LIMIT 1), 0) + ${delta}`,
+    )
+    .returning();
+  return row as EntryRow;
 }
 
 export async function addEntry(
@@ -74,43 +80,20 @@ export async function addEntry(
       { in: "body", path: "amount.amount", message: "Greater than zero" },
     ]);
   }
-  const row: EntryRow = {
+  const row = await post(env, {
     id: newId(),
-    customer_id: customerId,
+    customerId,
     direction: input.direction,
-    amount_minor: input.amount.amount,
+    amountMinor: input.amount.amount,
     currency: input.amount.currency,
-    reference_type: input.reference_type,
-    reference_id: input.reference_id ?? null,
+    referenceType: input.reference_type,
+    referenceId: input.reference_id ?? null,
     note: input.note ?? null,
-    actor_id: principal.id,
-    reverses_entry_id: null,
-    created_at: new Date().toISOString(),
-  };
-  await insert(env, row);
+    actorId: principal.id,
+    reversesEntryId: null,
+  });
   return toEntryView(row);
 }
-
-const insert = (env: Env, e: EntryRow) =>
-  env.DB.prepare(
-    `INSERT INTO ledger_entries (id, customer_id, direction, amount_minor, currency, reference_type, reference_id, note,
-                                 actor_id, reverses_entry_id, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      e.id,
-      e.customer_id,
-      e.direction,
-      e.amount_minor,
-      e.currency,
-      e.reference_type,
-      e.reference_id,
-      e.note,
-      e.actor_id,
-      e.reverses_entry_id,
-      e.created_at,
-    )
-    .run();
 
 /** Undoes an entry with its mirror image; an entry can be reversed once. */
 export async function reverseEntry(
@@ -121,34 +104,32 @@ export async function reverseEntry(
   note?: string,
 ) {
   await visibleCustomer(env, principal, customerId);
-  const original = await getEntry(env, customerId, entryId);
-  const row: EntryRow = {
-    id: newId(),
-    customer_id: customerId,
-    direction: original.direction === "debit" ? "credit" : "debit",
-    amount_minor: original.amount_minor,
-    currency: original.currency,
-    reference_type: "reversal",
-    reference_id: original.id,
-    note: note ?? `Reverses ${original.id}`,
-    actor_id: principal.id,
-    reverses_entry_id: original.id,
-    created_at: new Date().toISOString(),
-  };
+  const [original] = await getDb(env.DB)
+    .select()
+    .from(ledgerEntries)
+    .where(and(eq(ledgerEntries.id, entryId), eq(ledgerEntries.customerId, customerId)));
+  if (!original) throw notFound("No such ledger entry.");
   try {
-    await insert(env, row);
+    const row = await post(env, {
+      id: newId(),
+      customerId,
+      direction: original.direction === "debit" ? "credit" : "debit",
+      amountMinor: original.amountMinor,
+      currency: original.currency,
+      referenceType: "reversal",
+      referenceId: original.id,
+      note: note ?? `Reverses ${original.id}`,
+      actorId: principal.id,
+      reversesEntryId: original.id,
+    });
+    return toEntryView(row);
   } catch (error) {
-    if (
-      String(error instanceof Error ? `${error.message} ${String(error.cause)}` : error).includes("UNIQUE")
-    ) {
-      throw conflict("This entry has already been reversed.");
-    }
+    if (isUniqueViolation(error)) throw conflict("This entry has already been reversed.");
     throw error;
   }
-  return toEntryView(row);
 }
 
-/** Newest first, each with the running balance of its currency after it. */
+/** Newest first (in the order they were posted), each with the balance of its currency after it. */
 export async function listEntries(
   env: Env,
   principal: Principal,
@@ -156,21 +137,22 @@ export async function listEntries(
   filter: { limit: number; cursor?: string | undefined },
 ) {
   await visibleCustomer(env, principal, customerId);
-  const after = decodeCursor(filter.cursor, 2) as [string, string] | undefined;
-  const { results } = await env.DB.prepare(
-    `SELECT * FROM (
-       SELECT e.*,
-              SUM(CASE e.direction WHEN 'debit' THEN e.amount_minor ELSE -e.amount_minor END)
-                OVER (PARTITION BY e.currency ORDER BY e.created_at, e.id ROWS UNBOUNDED PRECEDING) AS balance_after,
-              (SELECT r.id FROM ledger_entries r WHERE r.reverses_entry_id = e.id) AS reversed_by
-         FROM ledger_entries e WHERE e.customer_id = ?1)
-      WHERE ?2 IS NULL OR created_at < ?2 OR (created_at = ?2 AND id < ?3)
-      ORDER BY created_at DESC, id DESC LIMIT ?4`,
-  )
-    .bind(customerId, after?.[0] ?? null, after?.[1] ?? null, filter.limit + 1)
-    .all<EntryRow>();
-  const page = toPage(results, filter.limit, (e) => [e.created_at, e.id]);
-  return { items: page.items.map(toEntryView), next_cursor: page.next_cursor };
+  const reversal = sql`(SELECT r.id FROM ledger_entries r WHERE r.reverses_entry_id = ${ledgerEntries.id})`;
+  const query = getDb(env.DB)
+    .select({ entry: ledgerEntries, reversedBy: sql<string | null>`${reversal}` })
+    .from(ledgerEntries)
+    .$dynamic();
+  const page = await newestFirst(
+    query,
+    { time: ledgerEntries.seq, id: ledgerEntries.id },
+    [eq(ledgerEntries.customerId, customerId)],
+    filter,
+    (r) => [r.entry.seq, r.entry.id],
+  );
+  return {
+    items: page.items.map((r) => toEntryView({ ...r.entry, reversedBy: r.reversedBy })),
+    next_cursor: page.next_cursor,
+  };
 }
 
 export const AGING_BUCKETS = ["0-30", "31-60", "61-90", "over_90"] as const;
@@ -181,27 +163,27 @@ export const AGING_BUCKETS = ["0-30", "31-60", "61-90", "over_90"] as const;
  */
 export async function ledgerSummary(env: Env, principal: Principal, customerId: string, asOf = new Date()) {
   await visibleCustomer(env, principal, customerId);
-  const { results } = await env.DB.prepare(
-    "SELECT * FROM ledger_entries WHERE customer_id = ? ORDER BY created_at, id",
-  )
-    .bind(customerId)
-    .all<EntryRow>();
-  const reversed = new Set(results.flatMap((e) => (e.reverses_entry_id ? [e.reverses_entry_id, e.id] : [])));
+  const results = await getDb(env.DB)
+    .select()
+    .from(ledgerEntries)
+    .where(eq(ledgerEntries.customerId, customerId))
+    .orderBy(asc(ledgerEntries.createdAt), asc(ledgerEntries.id)); // aging pays the oldest debits first
+  const reversed = new Set(results.flatMap((e) => (e.reversesEntryId ? [e.reversesEntryId, e.id] : [])));
   const byCurrency = new Map<string, EntryRow[]>();
   for (const e of results) byCurrency.set(e.currency, [...(byCurrency.get(e.currency) ?? []), e]);
 
   return [...byCurrency.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, entries]) => {
-      const debits = entries.filter((e) => e.direction === "debit").reduce((s, e) => s + e.amount_minor, 0);
-      const credits = entries.filter((e) => e.direction === "credit").reduce((s, e) => s + e.amount_minor, 0);
+      const debits = entries.filter((e) => e.direction === "debit").reduce((s, e) => s + e.amountMinor, 0);
+      const credits = entries.filter((e) => e.direction === "credit").reduce((s, e) => s + e.amountMinor, 0);
       // FIFO: pay the oldest open debits with the credits that are not part of a reversal pair.
       const open = entries
         .filter((e) => e.direction === "debit" && !reversed.has(e.id))
-        .map((e) => ({ at: e.created_at, left: e.amount_minor }));
+        .map((e) => ({ at: e.createdAt, left: e.amountMinor }));
       let credit = entries
         .filter((e) => e.direction === "credit" && !reversed.has(e.id))
-        .reduce((s, e) => s + e.amount_minor, 0);
+        .reduce((s, e) => s + e.amountMinor, 0);
       for (const d of open) {
         const paid = Math.min(d.left, credit);
         d.left -= paid;
