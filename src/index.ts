@@ -5,10 +5,12 @@ import type { Env } from "./env";
 export { InventoryRoom } from "./rooms/inventory-room";
 export { OrderRoom } from "./rooms/order-room";
 
-let app: Promise<{ fetch: ExportedHandlerFetchHandler<Env> }> | undefined;
+let app:
+  | Promise<{ fetch: (request: Request, env: Env, ctx: ExecutionContext) => Response | Promise<Response> }>
+  | undefined;
 
 export default {
-  async fetch(request, env, ctx) {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
     app ??= import("./app").then((m) => m.app);
     return (await app).fetch(request, env, ctx);
   },

@@ -173,3 +173,32 @@ describe("stock moved by orders reaches the location's room", () => {
     room.close();
   });
 });
+
+describe("every body goes through its schema", () => {
+  it("a reversal note and from-cart notes are validated; leaving the body out is fine", async () => {
+    const customer = await customerUser(`Bodies ${crypto.randomUUID().slice(0, 4)}`);
+    const posted = await shop.manager.post(`/api/v1/customers/${customer.customerId}/ledger`, {
+      direction: "debit",
+      amount: { amount: 500, currency: "EUR" },
+      reference_type: "invoice",
+    });
+    const reverse = `/api/v1/customers/${customer.customerId}/ledger/${posted.body.id}/reverse`;
+    const wrong = await shop.manager.post(reverse, { note: 42 });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors).toEqual([expect.objectContaining({ in: "body", path: "note" })]);
+    expect((await shop.manager.post(reverse, { note: "x".repeat(1001) })).status).toBe(400);
+    const reversed = await shop.manager.post(reverse);
+    expect(reversed.status).toBe(201);
+    expect(reversed.body.note).toBe(`Reverses ${posted.body.id}`);
+
+    const p = await makeProduct(shop.manager);
+    await shop.stock(p.id, 3);
+    await customer.api.post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
+    const tooLong = await customer.api.post("/api/v1/orders/from-cart", { notes: "n".repeat(2001) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors).toEqual([expect.objectContaining({ path: "notes" })]);
+    const placed = await customer.api.post("/api/v1/orders/from-cart", { notes: "Ring twice" });
+    expect(placed.status).toBe(201);
+    expect(placed.body.notes).toBe("Ring twice");
+  });
+});

@@ -1,7 +1,8 @@
 // Idempotency-Key for POSTs that create money or stock: a repeat gets the first answer and changes nothing.
 // The key is claimed before the work runs, so two racing requests with one key cannot both do it.
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
+import type { JSONParsed } from "hono/utils/types";
 import type { AppEnv } from "../env";
 import { sha256Hex } from "./hash";
 import { badRequest, conflict, Problem } from "./problem";
@@ -18,21 +19,28 @@ export const IdempotencyHeader = z.object({
 });
 const KEEP_DAYS = 7;
 
-export interface Outcome<T> {
-  status: 200 | 201;
+export interface Outcome<T, S extends 200 | 201> {
+  status: S;
   body: T;
 }
+
+/** What `c.json(body, status)` answers: the route's contract checks it against its declared responses. */
+export type IdempotentResponse<T, S extends 200 | 201> = Response & TypedResponse<JSONParsed<T>, S, "json">;
 
 /**
  * Runs `work` once per (caller, Idempotency-Key). Without the header it simply runs. With it, a repeat of
  * the same request replays the stored answer (header `idempotent-replayed: true`); the same key on a
- * different request is a 422; a repeat while the first is still running is a 409.
+ * different request is a 422; a repeat while the first is still running is a 409. The answer is typed like
+ * `c.json(body, status)`, so a route's handler is checked against its contract.
  */
-export async function idempotent<T>(c: Context<AppEnv>, work: () => Promise<Outcome<T>>): Promise<Response> {
+export async function idempotent<T extends object, S extends 200 | 201>(
+  c: Context<AppEnv>,
+  work: () => Promise<Outcome<T, S>>,
+): Promise<IdempotentResponse<T, S>> {
   const clientKey = c.req.header("idempotency-key");
   if (clientKey === undefined) {
     const { status, body } = await work();
-    return c.json(body as object, status);
+    return c.json(body, status) as IdempotentResponse<T, S>;
   }
   if (!KEY.test(clientKey)) {
     throw badRequest("Idempotency-Key must be 1 to 255 printable characters.", [
@@ -68,7 +76,10 @@ export async function idempotent<T>(c: Context<AppEnv>, work: () => Promise<Outc
     if (!stored || stored.status === 0)
       throw conflict("A request with this Idempotency-Key is still being processed.");
     c.header("idempotent-replayed", "true");
-    return c.body(stored.body, stored.status as 200, { "content-type": "application/json" });
+    // The stored text is the body this route answered the first time: the same type as a fresh answer.
+    return c.body(stored.body, stored.status as S, {
+      "content-type": "application/json",
+    }) as unknown as IdempotentResponse<T, S>;
   }
 
   try {
@@ -78,7 +89,10 @@ export async function idempotent<T>(c: Context<AppEnv>, work: () => Promise<Outc
       .prepare("UPDATE idempotency_keys SET status = ?, body = ? WHERE key = ?")
       .bind(status, text, key)
       .run();
-    return c.body(text, status, { "content-type": "application/json" });
+    return c.body(text, status, { "content-type": "application/json" }) as unknown as IdempotentResponse<
+      T,
+      S
+    >;
   } catch (error) {
     // A refused request did nothing; release the key so a corrected request can use it.
     await db.prepare("DELETE FROM idempotency_keys WHERE key = ? AND status = 0").bind(key).run();

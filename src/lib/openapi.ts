@@ -1,8 +1,7 @@
 // The one way routes are declared: a router with a single validation hook, and shared response shapes.
 import { OpenAPIHono, type RouteConfig, type RouteHandler, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
 import type { AppEnv } from "../env";
-import { badRequest, type FieldError, malformedJson } from "./problem";
+import { badRequest, type FieldError } from "./problem";
 
 export type AppRouteHandler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
@@ -88,20 +87,10 @@ export const jsonBody = <T extends z.ZodType>(schema: T) => ({
 });
 
 /**
- * Reads an optional JSON body: none (or an empty one) gives `{}` parsed by the schema; anything else must
- * be valid JSON matching it. For POSTs whose body only adds options, where clients often send nothing.
+ * A JSON body a POST may leave out (it only adds options): no body and no content type read as `{}`; a
+ * body sent as JSON must match the schema. Read it with `c.req.valid("json")` like any other.
  */
-export async function optionalJson<T extends z.ZodType>(c: Context<AppEnv>, schema: T): Promise<z.output<T>> {
-  const text = await c.req.text();
-  let value: unknown = {};
-  if (text.trim() !== "") {
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw malformedJson();
-    }
-  }
-  const result = schema.safeParse(value);
-  if (!result.success) throw badRequest("The request has invalid fields.", fieldErrors("json", result.error));
-  return result.data;
-}
+export const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: false as const,
+  content: { "application/json": { schema } },
+});

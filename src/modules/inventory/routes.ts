@@ -150,9 +150,8 @@ const routes = {
 };
 
 /** Runs a stock change once per Idempotency-Key and answers 201 with it (the change publishes itself). */
-function recordChange<T>(c: Context<AppEnv>, change: () => Promise<T>): never {
-  return idempotent(c, async () => ({ status: 201, body: await change() })) as never;
-}
+const recordChange = <T extends object>(c: Context<AppEnv>, change: () => Promise<T>) =>
+  idempotent(c, async () => ({ status: 201 as const, body: await change() }));
 
 type ReservationInput = z.output<typeof ReservationBody>;
 const levelOf = (body: ReservationInput) => ({

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission } from "../auth/middleware";
 import { addEntry, ledgerSummary, listEntries, reverseEntry } from "./service";
@@ -39,6 +39,8 @@ const EntryBody = z
     note: z.string().trim().max(1000).optional(),
   })
   .openapi("NewLedgerEntry");
+
+const ReversalBody = z.strictObject({ note: z.string().max(1000).optional() }).openapi("LedgerReversal");
 
 const SummarySchema = z
   .object({
@@ -88,12 +90,7 @@ const routes = {
     request: {
       params: EntryParam,
       headers: IdempotencyHeader,
-      body: {
-        required: false,
-        content: {
-          "application/json": { schema: z.strictObject({ note: z.string().max(1000).optional() }) },
-        },
-      },
+      body: optionalJsonBody(ReversalBody),
     },
     responses: { 201: json(EntrySchema, "The reversing entry"), ...problems(400, 401, 403, 404, 409, 422) },
   }),
@@ -116,18 +113,17 @@ export const ledgerRoutes = createRouter()
     const body = c.req.valid("json");
     const customerId = c.req.valid("param").id;
     return idempotent(c, async () => ({
-      status: 201,
+      status: 201 as const,
       body: await addEntry(c.env, principalOf(c), customerId, body),
-    })) as never;
+    }));
   })
   .openapi(routes.reverse, async (c) => {
     const { id, entry_id } = c.req.valid("param");
-    const text = await c.req.text();
-    const note = text.trim() ? (JSON.parse(text) as { note?: string }).note : undefined;
+    const { note } = c.req.valid("json");
     return idempotent(c, async () => ({
-      status: 201,
+      status: 201 as const,
       body: await reverseEntry(c.env, principalOf(c), id, entry_id, note),
-    })) as never;
+    }));
   })
   .openapi(routes.summary, async (c) => {
     const id = c.req.valid("param").id;

@@ -2,7 +2,7 @@
 // edits, moves, substitutes, intake and the order's chat.
 import { createRoute } from "@hono/zod-openapi";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
-import { createRouter, IdParam, json, jsonBody, problems } from "../../lib/openapi";
+import { createRouter, IdParam, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
 import { pageOf } from "../../lib/pagination";
 import { badRequest, forbidden, tooManyRequests } from "../../lib/problem";
 import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
@@ -96,12 +96,7 @@ const routes = {
     middleware: [write] as const,
     request: {
       headers: IdempotencyHeader,
-      body: {
-        required: false,
-        content: {
-          "application/json": { schema: FromCartBody },
-        },
-      },
+      body: optionalJsonBody(FromCartBody),
     },
     responses: { 201: json(OrderSchema, "Placed"), ...problems(400, 401, 403, 409, 422) },
   }),
@@ -217,12 +212,11 @@ export const orderRoutes = createRouter()
     c.json({ items: await listEvents(c.env, principalOf(c), c.req.valid("param").id) }, 200),
   )
   .openapi(routes.fromCart, async (c) => {
-    const text = await c.req.text();
-    const notes = text.trim() ? (JSON.parse(text) as { notes?: string }).notes : undefined;
+    const { notes } = c.req.valid("json");
     return idempotent(c, async () => {
       const { order, lines } = await placeFromCart(c.env, principalOf(c), { notes });
-      return { status: 201, body: toOrderView(order, lines, "customer") };
-    }) as never;
+      return { status: 201 as const, body: toOrderView(order, lines, "customer") };
+    });
   })
   .openapi(routes.update, async (c) =>
     c.json(await updateOrder(c.env, principalOf(c), c.req.valid("param").id, c.req.valid("json")), 200),
@@ -243,8 +237,8 @@ export const orderRoutes = createRouter()
     const intake = c.req.valid("json");
     return idempotent(c, async () => {
       const result = await upsertIntake(c.env, principalOf(c).id, intake);
-      return { status: result.outcome === "created" ? 201 : 200, body: result };
-    }) as never;
+      return { status: result.outcome === "created" ? (201 as const) : (200 as const), body: result };
+    });
   })
   .openapi(routes.messages, async (c) => {
     const { id } = c.req.valid("param");

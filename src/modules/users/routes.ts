@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { createRouter, IdParam, json, jsonBody, optionalJson, problems } from "../../lib/openapi";
+import { createRouter, IdParam, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission, requireUser } from "../auth/middleware";
 import { ROLE_DESCRIPTIONS, ROLE_PERMISSIONS } from "../auth/permissions";
@@ -160,10 +160,7 @@ const routes = {
     middleware: [write] as const,
     request: {
       params: IdParam,
-      body: {
-        required: false,
-        content: { "application/json": { schema: z.strictObject({ password: NewPassword.optional() }) } },
-      },
+      body: optionalJsonBody(ResetPasswordBody),
     },
     responses: {
       200: json(z.object({ password: z.string().optional() }), "Reset"),
@@ -214,7 +211,7 @@ export const userRoutes = createRouter()
     return c.json(await setUserStatus(c.env, principal, c.req.valid("param").id, "active"), 200);
   })
   .openapi(routes.resetPassword, async (c) => {
-    const body = await optionalJson(c, ResetPasswordBody);
+    const body = c.req.valid("json");
     c.header("cache-control", "no-store");
     return c.json(await resetPassword(c.env, c.req.valid("param").id, body.password), 200);
   });
