@@ -1,13 +1,25 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as auth from "./schema/auth";
+import * as carts from "./schema/carts";
 import * as catalog from "./schema/catalog";
-import * as commerce from "./schema/commerce";
 import * as customers from "./schema/customers";
+import * as idempotency from "./schema/idempotency";
 import * as inventory from "./schema/inventory";
+import * as ledger from "./schema/ledger";
 import * as orders from "./schema/orders";
 import * as system from "./schema/system";
 
-export const schema = { ...system, ...auth, ...customers, ...catalog, ...inventory, ...commerce, ...orders };
+export const schema = {
+  ...system,
+  ...auth,
+  ...customers,
+  ...catalog,
+  ...inventory,
+  ...ledger,
+  ...carts,
+  ...idempotency,
+  ...orders,
+};
 
 const make = (d1: D1Database) => drizzle(d1, { schema });
 export type Db = ReturnType<typeof make>;

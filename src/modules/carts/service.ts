@@ -3,7 +3,7 @@
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Db, getDb, isoNow } from "../../db";
 import { products } from "../../db/schema/catalog";
-import { cartLines, carts } from "../../db/schema/commerce";
+import { cartLines, carts } from "../../db/schema/carts";
 import type { Env } from "../../env";
 import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";

@@ -4,7 +4,7 @@
 // insert (D1 runs statements one at a time), so a page of the list never sums the history before it.
 import { and, asc, eq, sql } from "drizzle-orm";
 import { getDb } from "../../db";
-import { ledgerEntries } from "../../db/schema/commerce";
+import { ledgerEntries } from "../../db/schema/ledger";
 import type { Env } from "../../env";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";

@@ -1,4 +1,4 @@
-// The customer ledger ("khata"), carts, and stored results of idempotent requests.
+// The customer ledger ("khata"): append-only debits and credits per customer and currency.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
@@ -33,48 +33,4 @@ export const ledgerEntries = sqliteTable(
     index("ledger_entries_customer_seq_idx").on(t.customerId, t.seq),
     index("ledger_entries_balance_idx").on(t.customerId, t.currency, t.seq),
   ],
-);
-
-export const carts = sqliteTable(
-  "carts",
-  {
-    id: text("id").primaryKey(),
-    userId: text("user_id").notNull(),
-    customerId: text("customer_id").notNull(),
-    status: text("status", { enum: ["open", "ordered"] })
-      .notNull()
-      .default("open"),
-    createdAt: text("created_at").notNull().default(now),
-    updatedAt: text("updated_at").notNull().default(now),
-  },
-  // One open cart per customer user.
-  (t) => [uniqueIndex("carts_open_user_uq").on(t.userId).where(sql`status = 'open'`)],
-);
-
-export const cartLines = sqliteTable(
-  "cart_lines",
-  {
-    cartId: text("cart_id").notNull(),
-    productId: text("product_id").notNull(),
-    quantity: integer("quantity").notNull(),
-    /** Up to two product ids, in the customer's order of preference. */
-    substitutes: text("substitutes", { mode: "json" }).$type<string[]>().notNull(),
-    addedAt: text("added_at").notNull().default(now),
-  },
-  (t) => [uniqueIndex("cart_lines_uq").on(t.cartId, t.productId)],
-);
-
-/** A request sent again with the same Idempotency-Key gets the first answer back. */
-export const idempotencyKeys = sqliteTable(
-  "idempotency_keys",
-  {
-    /** principal id + ":" + the client's key. */
-    key: text("key").primaryKey(),
-    route: text("route").notNull(),
-    requestHash: text("request_hash").notNull(),
-    status: integer("status").notNull(),
-    body: text("body").notNull(),
-    createdAt: text("created_at").notNull().default(now),
-  },
-  (t) => [index("idempotency_keys_created_idx").on(t.createdAt)],
 );
