@@ -1,8 +1,16 @@
 // Carts, and the similar-product and fill-risk advice that goes with them.
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, customerUser, makeProduct, seedUser, stockroom, tokenFor } from "./helpers";
+import {
+  type ApiClient,
+  actingAs,
+  customerUser,
+  makeProduct,
+  seedUser,
+  stockroom,
+  tokenFor,
+} from "./helpers";
 
-let manager: ReturnType<typeof as>;
+let manager: ApiClient;
 let shop: string;
 let stock: Awaited<ReturnType<typeof stockroom>>["stock"];
 beforeAll(async () => {
@@ -74,7 +82,7 @@ describe("carts", () => {
     const draft = await makeProduct(manager, {}, false);
     expect((await api.post("/api/v1/cart/lines", { product_id: draft.id, quantity: 1 })).status).toBe(404);
     expect((await manager.get("/api/v1/cart")).status).toBe(403);
-    const unlinked = as(await tokenFor(await seedUser("customer")));
+    const unlinked = actingAs(await tokenFor(await seedUser("customer")));
     expect((await unlinked.get("/api/v1/cart")).status).toBe(403);
   });
 
@@ -128,7 +136,7 @@ describe("similar products and fill risk", () => {
     );
     for (const p of [twin, cheap, far, hidden]) await stock(p.id, 5);
 
-    const res = await as().get(`/api/v1/products/${base.id}/similar`);
+    const res = await actingAs().get(`/api/v1/products/${base.id}/similar`);
     expect(res.status).toBe(200);
     const ids = res.body.items.map((i: any) => i.product.id);
     expect(ids).toEqual([twin.id, cheap.id, far.id]);
@@ -141,13 +149,14 @@ describe("similar products and fill risk", () => {
       "5 in stock",
     ]);
     // Deterministic: the same question gets the same answer.
-    expect((await as().get(`/api/v1/products/${base.id}/similar`)).body).toEqual(res.body);
+    expect((await actingAs().get(`/api/v1/products/${base.id}/similar`)).body).toEqual(res.body);
   });
 
   it("rates fill risk low, medium or high with the reason", async () => {
     const p = await makeProduct(manager);
     await stock(p.id, 10);
-    const risk = async (q: number) => (await as().get(`/api/v1/products/${p.id}/risk?quantity=${q}`)).body;
+    const risk = async (q: number) =>
+      (await actingAs().get(`/api/v1/products/${p.id}/risk?quantity=${q}`)).body;
     expect(await risk(2)).toMatchObject({ risk: "low", reason: "10 available covers 2 with 8 to spare." });
     expect(await risk(11)).toMatchObject({ risk: "high", reason: "Only 10 available for 11 requested." });
     // Recent demand: 7 sold in the last days means a week uses about 4 more.
@@ -160,10 +169,10 @@ describe("similar products and fill risk", () => {
     expect(medium).toMatchObject({ risk: "medium", figures: { available: 3, demand_last_14_days: 7 } });
     expect(medium.reason).toMatch(/1 would remain/);
     const backorder = await makeProduct(manager, { allow_backorder: true });
-    expect((await as().get(`/api/v1/products/${backorder.id}/risk?quantity=3`)).body).toMatchObject({
+    expect((await actingAs().get(`/api/v1/products/${backorder.id}/risk?quantity=3`)).body).toMatchObject({
       risk: "medium",
       reason: "Only 0 available; 3 would be backordered.",
     });
-    expect((await as().get(`/api/v1/products/${p.id}/risk?quantity=0`)).status).toBe(400);
+    expect((await actingAs().get(`/api/v1/products/${p.id}/risk?quantity=0`)).status).toBe(400);
   });
 });

@@ -1,20 +1,20 @@
 // The catalog: who sees what, search, money, barcodes, images.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, makeProduct, seedCustomer, seedUser, tokenFor } from "./helpers";
+import { type ApiClient, actingAs, makeProduct, seedCustomer, seedUser, tokenFor } from "./helpers";
 
 describe("catalog visibility", () => {
-  let manager: ReturnType<typeof as>;
-  let staff: ReturnType<typeof as>;
-  let customer: ReturnType<typeof as>;
-  const anonymous = as();
+  let manager: ApiClient;
+  let staff: ApiClient;
+  let customer: ApiClient;
+  const anonymous = actingAs();
   let draft: Record<string, any>;
   let published: Record<string, any>;
 
   beforeAll(async () => {
-    manager = as(await tokenFor(await seedUser("manager")));
-    staff = as(await tokenFor(await seedUser("staff")));
-    customer = as(
+    manager = actingAs(await tokenFor(await seedUser("manager")));
+    staff = actingAs(await tokenFor(await seedUser("staff")));
+    customer = actingAs(
       await tokenFor(await seedUser("customer", { customerId: await seedCustomer("Visible Co") })),
     );
     draft = await makeProduct(
@@ -83,7 +83,7 @@ describe("catalog visibility", () => {
     expect(
       (await staff.get("/api/v1/products?deleted=include&limit=200")).body.items.map((x: any) => x.id),
     ).not.toContain(p.id);
-    const admin = as(await tokenFor(await seedUser("admin")));
+    const admin = actingAs(await tokenFor(await seedUser("admin")));
     const only = await admin.get("/api/v1/products?deleted=only");
     expect(only.body.items.map((x: any) => x.id)).toEqual([p.id]);
     expect(only.body.items[0].deleted_at).toEqual(expect.any(String));
@@ -103,9 +103,9 @@ describe("catalog visibility", () => {
 });
 
 describe("money", () => {
-  let manager: ReturnType<typeof as>;
+  let manager: ApiClient;
   beforeAll(async () => {
-    manager = as(await tokenFor(await seedUser("manager")));
+    manager = actingAs(await tokenFor(await seedUser("manager")));
   });
 
   it("19.99 survives a round trip exactly in EUR, USD and GBP, and minor units follow each currency", async () => {
@@ -156,9 +156,9 @@ describe("money", () => {
 });
 
 describe("products", () => {
-  let manager: ReturnType<typeof as>;
+  let manager: ApiClient;
   beforeAll(async () => {
-    manager = as(await tokenFor(await seedUser("manager")));
+    manager = actingAs(await tokenFor(await seedUser("manager")));
   });
 
   it("refuses a duplicate SKU or barcode, and a barcode with a wrong check digit", async () => {
@@ -207,7 +207,7 @@ describe("products", () => {
     const prices = [500, 1500, 2500, 3500, 4500];
     for (const amount of prices)
       await makeProduct(manager, { category_id: category.id, price: { amount, currency: "EUR" } });
-    const mid = await as().get(
+    const mid = await actingAs().get(
       `/api/v1/products?category_id=${category.id}&min_price=1500&max_price=3500&currency=EUR`,
     );
     expect(mid.body.items.map((p: any) => p.price.amount).sort()).toEqual([1500, 2500, 3500]);
@@ -215,7 +215,7 @@ describe("products", () => {
     const seen: number[] = [];
     let cursor: string | null = null;
     do {
-      const page: any = await as().get(
+      const page: any = await actingAs().get(
         `/api/v1/products?category_id=${category.id}&limit=2${cursor ? `&cursor=${cursor}` : ""}`,
       );
       seen.push(...page.body.items.map((p: any) => p.price.amount));
@@ -237,12 +237,12 @@ describe("products", () => {
   it("search ignores FTS syntax in what people type", async () => {
     const quoted = await makeProduct(manager, { name: 'Quoted "thing" OR NOT' });
     for (const q of ['"', "OR", "*", "NEAR(", "a:b", "-"]) {
-      const res = await as().get(`/api/v1/products?q=${encodeURIComponent(q)}`);
+      const res = await actingAs().get(`/api/v1/products?q=${encodeURIComponent(q)}`);
       expect(res.status, q).toBe(200);
     }
     // What looks like syntax is searched as words: as FTS5 syntax these would fail or match otherwise.
     for (const q of ['"thing" OR NOT', "quoted NOT", 'thing*"', "quo- OR"]) {
-      const found = await as().get(`/api/v1/products?q=${encodeURIComponent(q)}`);
+      const found = await actingAs().get(`/api/v1/products?q=${encodeURIComponent(q)}`);
       expect(found.status, q).toBe(200);
       expect(
         found.body.items.map((p: { id: string }) => p.id),
@@ -264,8 +264,10 @@ describe("products", () => {
       attributes: { color: "blue" },
       barcodes: [{ barcode: "INT-002", kind: "internal" }],
     });
-    expect((await as().get("/api/v1/products?q=INT-001")).body.items).toEqual([]);
-    expect((await as().get("/api/v1/products?q=renamed")).body.items.map((x: any) => x.id)).toEqual([p.id]);
+    expect((await actingAs().get("/api/v1/products?q=INT-001")).body.items).toEqual([]);
+    expect((await actingAs().get("/api/v1/products?q=renamed")).body.items.map((x: any) => x.id)).toEqual([
+      p.id,
+    ]);
   });
 
   it("stores the image in R2 and serves it", async () => {

@@ -6,10 +6,19 @@ import { harbourCoffee } from "../scripts/demo/catalog";
 import { type DemoShop, seedDemoShop } from "../scripts/demo/shop";
 import { ORDER_STATUSES } from "../src/db/schema/orders";
 import { barcodeProblem } from "../src/modules/catalog/barcodes";
-import { as, BASE, call, expectLedgerAgrees, seedUser, someIp, tokenFor } from "./helpers";
+import {
+  type ApiClient,
+  actingAs,
+  BASE,
+  call,
+  expectLedgerAgrees,
+  seedUser,
+  someIp,
+  tokenFor,
+} from "./helpers";
 
 let shop: DemoShop;
-let owner: ReturnType<typeof as>;
+let owner: ApiClient;
 
 beforeAll(async () => {
   const admin = await seedUser("admin");
@@ -24,7 +33,7 @@ beforeAll(async () => {
     owner: { ...admin, name: "Maren Holt" },
     catalog: harbourCoffee,
   });
-  owner = as(await tokenFor(admin));
+  owner = actingAs(await tokenFor(admin));
 });
 
 describe("the demo shop", () => {
@@ -55,7 +64,7 @@ describe("the demo shop", () => {
   });
 
   it("shows the public its published products, each with a valid EAN-13 and a PNG image", async () => {
-    const published = (await as().get("/api/v1/products?limit=100")).body.items;
+    const published = (await actingAs().get("/api/v1/products?limit=100")).body.items;
     const drafts = (await owner.get("/api/v1/products?status=draft")).body.items;
     expect(published.length).toBeGreaterThanOrEqual(12);
     expect(drafts.length).toBe(2);

@@ -101,8 +101,8 @@ export interface ApiResult<T = any> {
   headers: Headers;
 }
 
-/** A small JSON client acting as one caller (token or anonymous). */
-export function as(token?: string) {
+/** A small JSON client acting as one caller (its token, or anonymous when none). */
+export function actingAs(token?: string) {
   const send = async <T = any>(
     method: string,
     path: string,
@@ -135,10 +135,12 @@ export function as(token?: string) {
   };
 }
 
+export type ApiClient = ReturnType<typeof actingAs>;
+
 let skuSeq = 0;
 /** Creates a product through the API as the given catalog writer; published unless asked otherwise. */
 export async function makeProduct(
-  writer: ReturnType<typeof as>,
+  writer: ApiClient,
   overrides: Record<string, unknown> = {},
   publish = true,
 ): Promise<Record<string, any>> {
@@ -155,7 +157,7 @@ export async function makeProduct(
 
 /** Creates an order through the intake door (a purchase by default: no stock involved). */
 export async function makeOrder(
-  api: ReturnType<typeof as>,
+  api: ApiClient,
   overrides: Record<string, unknown> = {},
 ): Promise<Record<string, any>> {
   const res = await api.post("/api/v1/orders/intake", {
@@ -174,12 +176,12 @@ export async function makeOrder(
 /** A customer and one of its users, acting through the API. */
 export async function customerUser(company: string) {
   const customerId = await seedCustomer(company);
-  return { customerId, api: as(await tokenFor(await seedUser("customer", { customerId }))) };
+  return { customerId, api: actingAs(await tokenFor(await seedUser("customer", { customerId }))) };
 }
 
 /** A manager and a shop location, with helpers to put stock there and read its levels. */
 export async function stockroom() {
-  const manager = as(await tokenFor(await seedUser("manager")));
+  const manager = actingAs(await tokenFor(await seedUser("manager")));
   const shop: string = (await manager.post("/api/v1/inventory/locations", { name: "Shop", kind: "shop" }))
     .body.id;
   return {

@@ -1,14 +1,14 @@
 // The one intake path: create, update, unchanged; out-of-order updates; integrations by API key.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, makeProduct, seedUser, tokenFor } from "./helpers";
+import { type ApiClient, actingAs, makeProduct, seedUser, tokenFor } from "./helpers";
 
-let admin: ReturnType<typeof as>;
-let integration: ReturnType<typeof as>;
+let admin: ApiClient;
+let integration: ApiClient;
 beforeAll(async () => {
-  admin = as(await tokenFor(await seedUser("admin")));
+  admin = actingAs(await tokenFor(await seedUser("admin")));
   const key = await admin.post("/api/v1/api-keys", { name: "Shop", scopes: ["orders:read", "orders:write"] });
-  integration = as(key.body.key);
+  integration = actingAs(key.body.key);
 });
 
 const purchase = (ref: string, extra: Record<string, unknown> = {}) => ({
@@ -125,7 +125,7 @@ describe("order intake", () => {
   });
 
   it("a sale from a store reserves stock for lines it can match by SKU", async () => {
-    const manager = as(await tokenFor(await seedUser("manager")));
+    const manager = actingAs(await tokenFor(await seedUser("manager")));
     const shop = (await manager.post("/api/v1/inventory/locations", { name: "Shop", kind: "shop" })).body.id;
     const p = await makeProduct(manager, { sku: `WEB-${crypto.randomUUID().slice(0, 6)}` });
     await manager.post("/api/v1/inventory/adjustments", {
@@ -152,7 +152,7 @@ describe("order intake", () => {
   });
 
   it("keeps a status it cannot apply yet as a blocked report instead of failing the delivery", async () => {
-    const manager = as(await tokenFor(await seedUser("manager")));
+    const manager = actingAs(await tokenFor(await seedUser("manager")));
     const p = await makeProduct(manager, {
       sku: `SHORT-${crypto.randomUUID().slice(0, 6)}`,
       category_id: null,
@@ -185,9 +185,9 @@ describe("order intake", () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: any) => e.path).sort()).toEqual(["currency", "lines"]);
-    const customer = as(await tokenFor(await seedUser("customer")));
+    const customer = actingAs(await tokenFor(await seedUser("customer")));
     expect((await customer.post("/api/v1/orders/intake", purchase("y"))).status).toBe(403);
-    const readOnly = as(
+    const readOnly = actingAs(
       (await admin.post("/api/v1/api-keys", { name: "ro", scopes: ["orders:read"] })).body.key,
     );
     expect((await readOnly.post("/api/v1/orders/intake", purchase("z"))).status).toBe(403);

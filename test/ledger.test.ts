@@ -1,11 +1,11 @@
 // The customer ledger: balances are sums of entries, reversals restore, aging reads unpaid debits.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, seedCustomer, seedUser, tokenFor } from "./helpers";
+import { type ApiClient, actingAs, seedCustomer, seedUser, tokenFor } from "./helpers";
 
-let billing: ReturnType<typeof as>;
+let billing: ApiClient;
 beforeAll(async () => {
-  billing = as(await tokenFor(await seedUser("manager")));
+  billing = actingAs(await tokenFor(await seedUser("manager")));
 });
 
 const entry = (
@@ -129,7 +129,7 @@ describe("customer ledger", () => {
     const theirs = await seedCustomer("Theirs Ltd");
     await entry(mine, "debit", 100);
     await entry(theirs, "debit", 999);
-    const me = as(await tokenFor(await seedUser("customer", { customerId: mine })));
+    const me = actingAs(await tokenFor(await seedUser("customer", { customerId: mine })));
     expect((await me.get(`/api/v1/customers/${mine}/ledger`)).body.items).toHaveLength(1);
     expect((await me.get(`/api/v1/customers/${theirs}/ledger`)).status).toBe(404);
     expect((await me.get(`/api/v1/customers/${theirs}/ledger/summary`)).status).toBe(404);

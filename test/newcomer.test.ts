@@ -3,11 +3,11 @@
 import { env } from "cloudflare:workers";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import worker from "../src/index";
-import { as, BASE, call, makeOrder, problemOf, seedUser, tokenFor } from "./helpers";
+import { type ApiClient, actingAs, BASE, call, makeOrder, problemOf, seedUser, tokenFor } from "./helpers";
 
-let manager: ReturnType<typeof as>;
+let manager: ApiClient;
 beforeAll(async () => {
-  manager = as(await tokenFor(await seedUser("manager")));
+  manager = actingAs(await tokenFor(await seedUser("manager")));
 });
 // Tests that read "now" hold the clock still: vi.setSystemTime reaches the Worker, which runs in this
 // isolate. They sign in on the held clock, as a token from the real one need not be valid at that instant.
@@ -19,7 +19,7 @@ describe("order numbers", () => {
   it("take the year ROMS received the order, whatever placed_at the sender claims", async () => {
     // Received half an hour before New Year by a clock held still; one sender already claims next year.
     vi.setSystemTime(new Date("2026-12-31T23:30:00Z"));
-    const clerk = as(await tokenFor(await seedUser("manager")));
+    const clerk = actingAs(await tokenFor(await seedUser("manager")));
     const old = await makeOrder(clerk, { placed_at: "2003-02-01T10:00:00Z" });
     const soon = await makeOrder(clerk, { placed_at: "2027-01-01T00:30:00Z" });
     for (const order of [old, soon]) expect(order.number).toMatch(/^R-2026-\d{6}$/);
@@ -57,7 +57,7 @@ describe("the staff dashboard", () => {
   it("counts sales and purchases apart, and today's revenue from sales only", async () => {
     // "Today" is read from the clock: held still, midnight cannot fall between the two readings.
     vi.setSystemTime(new Date("2026-03-10T12:00:00Z"));
-    const manager = as(await tokenFor(await seedUser("manager")));
+    const manager = actingAs(await tokenFor(await seedUser("manager")));
     const before = (await manager.get("/api/v1/orders/dashboard?tz=Pacific/Kiritimati")).body;
     await makeOrder(manager, {
       kind: "purchase",

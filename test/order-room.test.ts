@@ -1,13 +1,23 @@
 // The order room: the customer and staff chat live, strangers are refused, REST changes arrive on the socket.
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, call, makeOrder, makeProduct, problemOf, seedCustomer, seedUser, tokenFor } from "./helpers";
+import {
+  type ApiClient,
+  actingAs,
+  call,
+  makeOrder,
+  makeProduct,
+  problemOf,
+  seedCustomer,
+  seedUser,
+  tokenFor,
+} from "./helpers";
 import { join } from "./ws";
 
 let managerToken: string;
-let manager: ReturnType<typeof as>;
+let manager: ApiClient;
 beforeAll(async () => {
   managerToken = await tokenFor(await seedUser("manager"));
-  manager = as(managerToken);
+  manager = actingAs(managerToken);
 });
 
 async function customerOrder() {
@@ -21,8 +31,8 @@ async function customerOrder() {
     delta: 5,
     kind: "receive",
   });
-  await as(token).post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
-  const order = (await as(token).post("/api/v1/orders/from-cart")).body;
+  await actingAs(token).post("/api/v1/cart/lines", { product_id: p.id, quantity: 1 });
+  const order = (await actingAs(token).post("/api/v1/orders/from-cart")).body;
   return { order, token };
 }
 
@@ -53,7 +63,7 @@ describe("order rooms", () => {
     const event = await buyer.next("event");
     expect(event.event).toMatchObject({ type: "status", from: "picking", to: "shipped" });
 
-    const history = (await as(token).get(`/api/v1/orders/${order.id}/messages`)).body.items.map(
+    const history = (await actingAs(token).get(`/api/v1/orders/${order.id}/messages`)).body.items.map(
       (m: any) => m.body,
     );
     expect(history).toEqual(["Can you ship today?", "Yes, this afternoon."]);

@@ -2,7 +2,8 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { pathTo, TRANSITIONS } from "../src/modules/orders/lifecycle";
 import { monthsBetween } from "../src/modules/orders/queries";
 import {
-  as,
+  type ApiClient,
+  actingAs,
   customerUser,
   expectLedgerAgrees,
   makeOrder,
@@ -12,7 +13,7 @@ import {
   tokenFor,
 } from "./helpers";
 
-let manager: ReturnType<typeof as>;
+let manager: ApiClient;
 let stock: Awaited<ReturnType<typeof stockroom>>["stock"];
 let level: Awaited<ReturnType<typeof stockroom>>["level"];
 beforeAll(async () => {
@@ -24,8 +25,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const move = (api: ReturnType<typeof as>, id: string, to: string) =>
-  api.post(`/api/v1/orders/${id}/transitions`, { to });
+const move = (api: ApiClient, id: string, to: string) => api.post(`/api/v1/orders/${id}/transitions`, { to });
 
 describe("the lifecycle", () => {
   it("allows every move in the table", async () => {
@@ -119,7 +119,7 @@ describe("the lifecycle", () => {
   it("numbers orders R-<year>-<6 digits>, unique and increasing", async () => {
     // Each year has its own counter: hold the clock inside one year, so New Year's Eve cannot split the pair.
     vi.setSystemTime(new Date("2026-03-10T12:00:00Z"));
-    const clerk = as(await tokenFor(await seedUser("manager")));
+    const clerk = actingAs(await tokenFor(await seedUser("manager")));
     const a = await makeOrder(clerk);
     const b = await makeOrder(clerk);
     expect(a.number).toMatch(/^R-2026-\d{6}$/);
@@ -303,7 +303,7 @@ describe("lists and dashboards", () => {
     const theirs = await sale(bob.customerId, "2026-03-10T12:00:00Z");
     expect([mine.status, theirs.status]).toEqual(["picking", "picking"]);
 
-    const ids = async (api: ReturnType<typeof as>, query: string) =>
+    const ids = async (api: ApiClient, query: string) =>
       (await api.get(`/api/v1/orders?${query}`)).body.items.map((o: any) => o.id);
     expect(await ids(alice.api, "limit=200")).toEqual([mine.id]);
     expect(await ids(alice.api, `q=${theirs.number}`)).toEqual([]);

@@ -1,13 +1,13 @@
 import { evictDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { as, bearer, call, makeOrder, problemOf, seedUser, tokenFor } from "./helpers";
+import { actingAs, bearer, call, makeOrder, problemOf, seedUser, tokenFor } from "./helpers";
 import { join } from "./ws";
 
 describe("order rooms", () => {
   it("two members see each other's messages, and one who joins after eviction still gets the history", async () => {
     const alice = await seedUser("staff");
-    const orderId = (await makeOrder(as(await tokenFor(alice)))).id;
+    const orderId = (await makeOrder(actingAs(await tokenFor(alice)))).id;
     const path = `/api/v1/orders/${orderId}/room`;
     const bob = await seedUser("manager");
     const carol = await seedUser("admin");
@@ -46,7 +46,7 @@ describe("order rooms", () => {
 
   it("refuses an empty or oversized message with an error frame and stores nothing", async () => {
     const staffToken = await tokenFor(await seedUser("staff"));
-    const path = `/api/v1/orders/${(await makeOrder(as(staffToken))).id}/room`;
+    const path = `/api/v1/orders/${(await makeOrder(actingAs(staffToken))).id}/room`;
     const a = await join(path, staffToken);
     await a.next("welcome");
     a.send({ type: "message", body: "" });
@@ -76,7 +76,7 @@ describe("order rooms", () => {
 
   it("answers 400 to a plain GET on the room", async () => {
     const token = await tokenFor(await seedUser("staff"));
-    const order = await makeOrder(as(token));
+    const order = await makeOrder(actingAs(token));
     const res = await call(`/api/v1/orders/${order.id}/room`, { headers: bearer(token) });
     expect(res.status).toBe(400);
     const missing = await call(`/api/v1/orders/${crypto.randomUUID()}/room`, {

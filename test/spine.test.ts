@@ -2,7 +2,15 @@
 // lines intake replaces are planned and held like a cart's, and stock moved by orders reaches the rooms.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, customerUser, expectLedgerAgrees, makeProduct, seedUser, stockroom, tokenFor } from "./helpers";
+import {
+  actingAs,
+  customerUser,
+  expectLedgerAgrees,
+  makeProduct,
+  seedUser,
+  stockroom,
+  tokenFor,
+} from "./helpers";
 import { join } from "./ws";
 
 let shop: Awaited<ReturnType<typeof stockroom>>;
@@ -167,7 +175,7 @@ describe("stock moved by orders reaches the location's room", () => {
         reason: `Order ${order.number}`,
       },
     });
-    await as(managerToken).post(`/api/v1/orders/${order.id}/transitions`, { to: "cancelled" });
+    await actingAs(managerToken).post(`/api/v1/orders/${order.id}/transitions`, { to: "cancelled" });
     const released = await movementOf("release");
     expect(released).toMatchObject({ type: "movement", movement: { kind: "release", reserved_delta: -2 } });
     room.close();

@@ -1,17 +1,17 @@
 // Stock stays exactly true: levels equal the sum of their movements, whatever arrives at once.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, expectLedgerAgrees, makeProduct, seedUser, tokenFor } from "./helpers";
+import { type ApiClient, actingAs, expectLedgerAgrees, makeProduct, seedUser, tokenFor } from "./helpers";
 import { join } from "./ws";
 
-let manager: ReturnType<typeof as>;
+let manager: ApiClient;
 let managerToken: string;
 let shop: string;
 let warehouse: string;
 
 beforeAll(async () => {
   managerToken = await tokenFor(await seedUser("manager"));
-  manager = as(managerToken);
+  manager = actingAs(managerToken);
   shop = (await manager.post("/api/v1/inventory/locations", { name: "Shop", kind: "shop" })).body.id;
   warehouse = (await manager.post("/api/v1/inventory/locations", { name: "Warehouse", kind: "warehouse" }))
     .body.id;
@@ -207,7 +207,7 @@ describe("stock levels", () => {
       delta: 1,
     });
     expect(nowhere.status).toBe(404);
-    const staffOnly = as(await tokenFor(await seedUser("customer")));
+    const staffOnly = actingAs(await tokenFor(await seedUser("customer")));
     expect(
       (
         await staffOnly.post("/api/v1/inventory/adjustments", {

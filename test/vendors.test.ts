@@ -1,16 +1,25 @@
 // Vendors (fulfilment partners): every order and its fulfilment, but not staff notes, the shop's money
 // decisions or the conversation between the shop and its customer.
 import { beforeAll, describe, expect, it } from "vitest";
-import { as, call, customerUser, makeProduct, seedUser, stockroom, tokenFor } from "./helpers";
+import {
+  type ApiClient,
+  actingAs,
+  call,
+  customerUser,
+  makeProduct,
+  seedUser,
+  stockroom,
+  tokenFor,
+} from "./helpers";
 
 let shop: Awaited<ReturnType<typeof stockroom>>;
 let vendorToken: string;
-let vendor: ReturnType<typeof as>;
+let vendor: ApiClient;
 
 beforeAll(async () => {
   shop = await stockroom();
   vendorToken = await tokenFor(await seedUser("vendor"));
-  vendor = as(vendorToken);
+  vendor = actingAs(vendorToken);
 });
 
 /** A sale placed from a customer's cart, reserved and in picking, with a staff note on it. */
@@ -117,11 +126,11 @@ describe("vendors fulfil orders", () => {
 describe("chat is a write", () => {
   it("posting to an order's chat needs orders:write, reading it orders:read", async () => {
     const { order } = await orderInPicking("Chat Scope");
-    const admin = as(await tokenFor(await seedUser("admin")));
+    const admin = actingAs(await tokenFor(await seedUser("admin")));
     const key = (
       await admin.post("/api/v1/api-keys", { name: "read-only reporter", scopes: ["orders:read"] })
     ).body;
-    const reporter = as(key.key);
+    const reporter = actingAs(key.key);
     expect((await reporter.get(`/api/v1/orders/${order.id}/messages`)).status).toBe(200);
     const post = await reporter.post(`/api/v1/orders/${order.id}/messages`, { body: "Noted." });
     expect(post.status).toBe(403);
