@@ -9,6 +9,7 @@ import { docsRoutes } from "./docs/routes";
 import type { AppEnv } from "./env";
 import { requestIdFrom } from "./lib/ids";
 import { internalError, notFound, Problem, payloadTooLarge, problemFromHttpError } from "./lib/problem";
+import { countingD1, serverTiming, withD1Stats } from "./lib/server-timing";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
 import { cartRoutes } from "./modules/carts/routes";
@@ -36,11 +37,15 @@ export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ strict: true });
 
   app.use("*", async (c, next) => {
-    const started = Date.now();
+    const started = performance.now();
     const requestId = requestIdFrom(c.req.header("x-request-id"));
     c.set("requestId", requestId);
-    await next();
+    // Every service reaches D1 through c.env.DB: this request's round trips are counted there.
+    c.env = { ...c.env, DB: countingD1(c.env.DB) as D1Database };
+    const { stats } = await withD1Stats(next);
+    const totalMs = performance.now() - started;
     c.header("x-request-id", requestId);
+    c.header("server-timing", serverTiming(stats, totalMs));
     const principal = c.get("principal");
     console.log(
       JSON.stringify({
@@ -51,7 +56,9 @@ export function createApp() {
         route: c.req.routePath,
         path: new URL(c.req.url).pathname,
         status: c.res.status,
-        duration_ms: Date.now() - started,
+        duration_ms: Math.round(totalMs),
+        d1_queries: stats.queries,
+        d1_ms: Math.round(stats.ms * 10) / 10,
         principal: principal ? `${principal.kind}:${principal.id}` : null,
       }),
     );
@@ -69,7 +76,7 @@ export function createApp() {
           : null,
       allowHeaders: ["authorization", "content-type", "idempotency-key", "x-request-id"],
       allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      exposeHeaders: ["x-request-id", "retry-after", "location"],
+      exposeHeaders: ["x-request-id", "retry-after", "location", "server-timing"],
       maxAge: 600,
     }),
   );

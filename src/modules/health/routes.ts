@@ -1,6 +1,7 @@
+// /health answers that the Worker is alive; /health/ready that what it depends on is there.
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, json } from "../../lib/openapi";
-import { checkHealth } from "./service";
+import { liveness, readiness } from "./service";
 
 const Component = z.object({
   status: z.enum(["up", "down"]),
@@ -18,11 +19,24 @@ const HealthSchema = z
   })
   .openapi("Health");
 
-const health = createRoute({
+const LivenessSchema = HealthSchema.omit({ components: true, status: true })
+  .extend({ status: z.literal("ok") })
+  .openapi("Liveness");
+
+const live = createRoute({
   method: "get",
   path: "/health",
   tags: ["health"],
-  summary: "Liveness and readiness: D1 and R2 reachable, schema migrated",
+  summary: "Liveness: the Worker answers (touches neither D1 nor R2)",
+  security: [],
+  responses: { 200: json(LivenessSchema, "Alive") },
+});
+
+const ready = createRoute({
+  method: "get",
+  path: "/health/ready",
+  tags: ["health"],
+  summary: "Readiness: D1 and R2 reachable, schema migrated (checked at most every 5 s per isolate)",
   security: [],
   responses: {
     200: json(HealthSchema, "Every component is up"),
@@ -30,8 +44,13 @@ const health = createRoute({
   },
 });
 
-export const healthRoutes = createRouter().openapi(health, async (c) => {
-  const report = await checkHealth(c.env);
-  c.header("cache-control", "no-store");
-  return report.status === "ok" ? c.json(report, 200) : c.json(report, 503);
-});
+export const healthRoutes = createRouter()
+  .openapi(live, async (c) => {
+    c.header("cache-control", "no-store");
+    return c.json(liveness(c.env), 200);
+  })
+  .openapi(ready, async (c) => {
+    const report = await readiness(c.env);
+    c.header("cache-control", "no-store");
+    return report.status === "ok" ? c.json(report, 200) : c.json(report, 503);
+  });

@@ -29,8 +29,31 @@ async function probe(run: () => Promise<string | undefined>, failure: string): P
   }
 }
 
+/** Alive: answered without touching D1 or R2, so a load balancer polling it costs them nothing. */
+export const liveness = (env: Env) => ({
+  status: "ok" as const,
+  version: pkg.version,
+  environment: env.ENVIRONMENT,
+  time: new Date().toISOString(),
+});
+
+/** How long a readiness answer is reused by this isolate: polling costs one check per window. */
+export const READINESS_CACHE_MS = 5_000;
+const recent = new WeakMap<object, WeakMap<object, { until: number; report: HealthReport }>>();
+
+/** Ready: D1 answers and carries our schema, R2 answers; checked at most once per window per binding. */
+export async function readiness(env: Env): Promise<HealthReport> {
+  const byFiles = recent.get(env.DB) ?? new WeakMap();
+  recent.set(env.DB, byFiles);
+  const hit = byFiles.get(env.FILES);
+  if (hit && hit.until > Date.now()) return { ...hit.report, time: new Date().toISOString() };
+  const report = await checkComponents(env);
+  byFiles.set(env.FILES, { until: Date.now() + READINESS_CACHE_MS, report });
+  return report;
+}
+
 /** D1 must answer and carry our schema; R2 must answer. */
-export async function checkHealth(env: Env): Promise<HealthReport> {
+async function checkComponents(env: Env): Promise<HealthReport> {
   const [database, files] = await Promise.all([
     probe(async () => {
       const row = await env.DB.prepare("SELECT name FROM d1_migrations ORDER BY id DESC LIMIT 1").first<{
