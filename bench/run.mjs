@@ -7,76 +7,28 @@
 // Then the orders phase: a second state with the newest 10,000 of a shop's orders (1,000 a day), measured,
 // then grown to 1,000,000 and measured again: the filtered order list at the first page and at a deep
 // cursor, and requests/s of the intake endpoint.
+// First the spine phase (bench/spine.mjs): ROMS side by side with a bare Hono Worker and the seeds' stack.
 // Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_PRODUCTS, BENCH_MOVEMENTS,
-// BENCH_ORDERS (1,000,000), BENCH_ONLY (catalog | orders).
-import { spawnSync } from "node:child_process";
+// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders).
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
 import { seedCatalog, seedCustomers, seedOrders } from "./seed.mjs";
+import { spinePhase } from "./spine.mjs";
+import { benchVars, connections, load, requireWrk, results, seconds, threads } from "./wrk.mjs";
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 8);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const threads = Number(process.env.BENCH_THREADS ?? 2);
 const port = Number(process.env.BENCH_PORT ?? 8797);
 const products = Number(process.env.BENCH_PRODUCTS ?? 100_000);
 const movements = Number(process.env.BENCH_MOVEMENTS ?? 1_000_000);
 const out = path.join(root, "bench", "out");
 const persistTo = path.join(out, "state");
 
-if (spawnSync("wrk", ["--version"]).error) {
-  console.error("bench needs wrk: apt-get install -y wrk");
-  process.exit(1);
-}
+requireWrk();
 
 const only = process.env.BENCH_ONLY;
 const totalOrders = Number(process.env.BENCH_ORDERS ?? 1_000_000);
 mkdirSync(out, { recursive: true });
-const results = [];
-
-/** Runs wrk and returns { rps, p50, p99, non2xx } parsed from its --latency report. */
-function loadOnce(name, url, headers, conns, script) {
-  const args = [
-    "-t",
-    String(Math.min(threads, conns)),
-    "-c",
-    String(conns),
-    "-d",
-    `${seconds}s`,
-    "--latency",
-  ];
-  for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
-  if (script) args.push("-s", script.path);
-  args.push(url);
-  const text = spawnSync("wrk", args, {
-    encoding: "utf8",
-    env: { ...process.env, ...(script?.env ?? {}) },
-  }).stdout;
-  const pick = (re) => re.exec(text)?.[1];
-  const toMs = (v) => {
-    if (!v) return Number.NaN;
-    const n = Number.parseFloat(v);
-    return v.endsWith("us") ? n / 1000 : v.endsWith("ms") ? n : v.endsWith("s") ? n * 1000 : n;
-  };
-  const result = {
-    route: name,
-    connections: conns,
-    rps: Number(pick(/Requests\/sec:\s+([\d.]+)/)),
-    p50_ms: toMs(pick(/50%\s+([\d.]+\w+)/)),
-    p99_ms: toMs(pick(/99%\s+([\d.]+\w+)/)),
-    non_2xx: Number(pick(/Non-2xx or 3xx responses:\s+(\d+)/) ?? 0),
-  };
-  console.log(
-    `${name.padEnd(64)} c=${String(conns).padEnd(3)} ${result.rps.toFixed(0).padStart(6)} req/s  p50 ${result.p50_ms.toFixed(2).padStart(7)} ms  p99 ${result.p99_ms.toFixed(2).padStart(7)} ms  non-2xx ${result.non_2xx}`,
-  );
-  results.push(result);
-  return result;
-}
-const load = (name, url, headers = {}, script) => [
-  loadOnce(name, url, headers, 1, script),
-  loadOnce(name, url, headers, connections, script),
-];
 
 async function signIn(base, email, password) {
   const login = await fetch(`${base}/api/v1/auth/login`, {
@@ -87,8 +39,9 @@ async function signIn(base, email, password) {
   return (await login.json()).access_token;
 }
 
-if (only !== "orders") await catalogPhase();
-if (only !== "catalog") await ordersPhase();
+if (!only || only === "spine") await spinePhase();
+if (!only || only === "catalog") await catalogPhase();
+if (!only || only === "orders") await ordersPhase();
 writeFileSync(
   path.join(out, "results.json"),
   JSON.stringify({ at: new Date().toISOString(), seconds, connections, threads, results }, null, 2),
@@ -121,7 +74,7 @@ async function catalogPhase() {
     `seeded ${seeded.products} products and ${seeded.movements} movements in ${seeded.seconds.toFixed(1)} s`,
   );
 
-  const { child, base } = await serve({ port, persistTo, stdio: "ignore" });
+  const { child, base } = await serve({ port, persistTo, stdio: "ignore", vars: benchVars });
   const token = await signIn(base, email, password);
   const auth = { authorization: `Bearer ${token}` };
 
@@ -187,7 +140,7 @@ async function ordersPhase() {
       },
       { persistTo: state },
     );
-    const { child, base } = await serve({ port, persistTo: state, stdio: "ignore" });
+    const { child, base } = await serve({ port, persistTo: state, stdio: "ignore", vars: benchVars });
     const token = await signIn(base, email, password);
     const auth = { authorization: `Bearer ${token}` };
     const key = await (

@@ -28,10 +28,19 @@ const persistArgs = (persistTo) => (persistTo ? ["--persist-to", persistTo] : []
  * Applies migrations/ to the local D1 (under .wrangler/state, or persistTo) and returns how many exist and
  * how many were new. Wrangler's tables are kept back; on failure they are shown with the error.
  */
-export function applyMigrations({ persistTo, quiet = false } = {}) {
+export function applyMigrations({ persistTo, quiet = false, config } = {}) {
   const result = spawnSync(
     process.execPath,
-    [wranglerJs, "d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)],
+    [
+      wranglerJs,
+      "d1",
+      "migrations",
+      "apply",
+      "DB",
+      "--local",
+      ...persistArgs(persistTo),
+      ...(config ? ["--config", config] : []),
+    ],
     { cwd: root, env: { ...wranglerEnv, CI: "true" }, encoding: "utf8" },
   );
   if (result.status !== 0) {
@@ -135,7 +144,7 @@ export function ensureDevVars() {
  * first); `stdio: "inherit" | "ignore"` passes it through untouched or drops it. ROMS_LOG=raw shows
  * wrangler's output exactly as it is.
  */
-export async function serve({ port, persistTo, stdio = "filter" }) {
+export async function serve({ port, persistTo, stdio = "filter", config, vars = {} }) {
   // Else the readiness probe below would find whatever answers there and call it ROMS.
   if (!(await portIsFree(port))) {
     throw new Error(`port ${port} is in use (ROMS already running?); choose another with PORT=${port + 1}`);
@@ -152,6 +161,8 @@ export async function serve({ port, persistTo, stdio = "filter" }) {
       "127.0.0.1",
       "--show-interactive-dev-session=false",
       ...persistArgs(persistTo),
+      ...(config ? ["--config", config] : []), // another Worker (the bench's bare one)
+      ...Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     ],
     { cwd: root, env: wranglerEnv, stdio: filtered ? ["ignore", "pipe", "pipe"] : stdio },
   );
