@@ -10,9 +10,19 @@ export const GUARD_FAILED = "CHECK constraint failed";
 /** One statement of a drizzle batch. */
 export type Statement = BatchItem<"sqlite">;
 
+const assertions = new WeakSet<object>();
+
 /** A statement that fails (and so undoes the batch) unless `condition` is true. */
-export const assertion = (db: Db, name: string, condition: SQL): Statement =>
-  db.insert(batchGuards).select(sql`SELECT ${name}, CASE WHEN (${condition}) THEN 1 ELSE 0 END`);
+export function assertion(db: Db, name: string, condition: SQL): Statement {
+  const statement = db
+    .insert(batchGuards)
+    .select(sql`SELECT ${name}, CASE WHEN (${condition}) THEN 1 ELSE 0 END`);
+  assertions.add(statement);
+  return statement;
+}
+
+/** Whether a batch holds assertions (and so must end with clearAssertions). */
+export const hasAssertions = (statements: Statement[]) => statements.some((s) => assertions.has(s));
 
 /** Ends a batch that used assertions: the passing rows are not kept. */
 export const clearAssertions = (db: Db): Statement => db.delete(batchGuards);

@@ -46,11 +46,6 @@ export type RoomMessage = z.infer<typeof RoomMessage>;
 // Business events, pushed by the services that make the change (the same ones REST calls)
 
 const OrderStatus = z.enum(ORDER_STATUSES);
-export const OrderPlaced = doc(
-  z.strictObject({ type: z.literal("status"), order_id: z.string(), status: OrderStatus }),
-  "The order was placed, in this state. Sent as it is created, so in practice nobody is in the room yet.",
-  "OrderPlacedEvent",
-);
 export const OrderStatusChanged = doc(
   z.strictObject({
     type: z.literal("status"),
@@ -81,7 +76,7 @@ export const OrderUpdated = doc(
   "The order was edited (PATCH /orders/{id}) or an intake updated it.",
   "OrderUpdatedEvent",
 );
-export const OrderRoomEvent = z.union([OrderPlaced, OrderStatusChanged, OrderSubstituted, OrderUpdated]);
+export const OrderRoomEvent = z.union([OrderStatusChanged, OrderSubstituted, OrderUpdated]);
 export type OrderRoomEvent = z.infer<typeof OrderRoomEvent>;
 
 // Stock's own description of a movement, shown here as a named component.

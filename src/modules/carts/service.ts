@@ -2,8 +2,8 @@
 // two substitutes the customer ranks (offered if the line cannot be filled when the order is placed).
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Db, getDb, isoNow } from "../../db";
-import { products } from "../../db/schema/catalog";
 import { cartLines, carts } from "../../db/schema/carts";
+import { products } from "../../db/schema/catalog";
 import type { Env } from "../../env";
 import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";

@@ -346,7 +346,7 @@ export async function upsertIntake(
     const at = new Date().toISOString();
     const { plan, changes } = await planUpdate(env, db, state, intake, read, hash, actorId, at);
     try {
-      const committed = await commitOrder(db, state.order.id, state.order, plan.statements);
+      const committed = await commitOrder(db, state.order.id, state.order, plan.statements, plan.next);
       publishOrderChanges(env, committed, plan.movements, plan.events);
       return { outcome: "updated", order: toOrderView(committed.order, committed.lines, "shop"), changes };
     } catch (error) {

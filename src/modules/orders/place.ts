@@ -47,7 +47,13 @@ export type AfterPlacing = (
   db: Db,
   placed: LoadedOrder,
   at: string,
-) => { statements: Statement[]; movements: PlannedMovement[]; events: Record<string, unknown>[] };
+) => {
+  statements: Statement[];
+  movements: PlannedMovement[];
+  events: Record<string, unknown>[];
+  /** The order once these apply, when they change it. */
+  next?: LoadedOrder;
+};
 
 /** Thrown when (source, external_ref) already exists: intake turns it into an update. */
 export class DuplicateOrder extends Error {}
@@ -144,7 +150,7 @@ async function planPlacement(
     ...(draft.cartId ? closeCart(db, draft.cartId, at) : []),
   ];
   const next: LoadedOrder = { order, lines: lines.map(({ wanted: _wanted, ...line }) => line) };
-  return { statements, next, movements: written.movements, event: { type: "status", status, order_id: id } };
+  return { statements, next, movements: written.movements };
 }
 
 const PLACE_ATTEMPTS = 3;
@@ -169,16 +175,15 @@ export async function placeOrder(
     const placed = await planPlacement(env, db, draft, options, at);
     const after = read?.after?.(db, placed.next, at) ?? { statements: [], movements: [], events: [] };
     try {
-      const committed = await commitOrder(db, placed.next.order.id, null, [
-        ...placed.statements,
-        ...after.statements,
-      ]);
-      publishOrderChanges(
-        env,
-        committed,
-        [...placed.movements, ...after.movements],
-        [placed.event, ...after.events],
+      const committed = await commitOrder(
+        db,
+        placed.next.order.id,
+        null,
+        [...placed.statements, ...after.statements],
+        after.next ?? placed.next,
       );
+      // A new order's room has nobody in it yet (and opening it would create it): only the stock rooms hear.
+      publishOrderChanges(env, committed, [...placed.movements, ...after.movements], []);
       return committed;
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateOrder();

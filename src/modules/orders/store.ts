@@ -5,7 +5,7 @@ import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { orderCounters, orderEvents, orderLines, orders } from "../../db/schema/orders";
 import type { Env } from "../../env";
-import { assertion, clearAssertions, runBatch, type Statement } from "../../lib/batch";
+import { assertion, clearAssertions, hasAssertions, runBatch, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { forbidden, notFound } from "../../lib/problem";
 import { orderRoom } from "../../rooms/stubs";
@@ -147,20 +147,28 @@ export function publishToOrder(env: Env, orderId: string, ...events: Record<stri
 }
 
 /**
- * Runs an order's write batch, guarded by the version it was read at (when given), and reads the order back
- * in the same round trip. A failed guard or stock assertion undoes the whole batch and throws.
+ * Runs an order's write batch, guarded by the version it was read at (when given), in one round trip. A
+ * failed guard or stock assertion undoes the whole batch and throws. The order comes back as written: read
+ * back in the same batch, or — when the caller planned the whole order (`planned`) — as planned, with only
+ * what D1 assigns read back (its number).
  */
 export async function commitOrder(
   db: Db,
   orderId: string,
   readAt: Pick<OrderRow, "id" | "version"> | null,
   statements: Statement[],
+  planned?: LoadedOrder,
 ): Promise<LoadedOrder> {
-  const results = await runBatch(db, [
-    ...(readAt ? [unchangedSince(db, readAt)] : []),
-    ...statements,
-    clearAssertions(db),
-    ...orderReads(db, orderId),
-  ]);
+  const guarded = [...(readAt ? [unchangedSince(db, readAt)] : []), ...statements];
+  const writes = hasAssertions(guarded) ? [...guarded, clearAssertions(db)] : guarded;
+  if (planned) {
+    const results = await runBatch(db, [
+      ...writes,
+      db.select({ number: orders.number }).from(orders).where(eq(orders.id, orderId)),
+    ]);
+    const [row] = results.at(-1) as { number: string }[];
+    return { order: { ...planned.order, number: row?.number ?? planned.order.number }, lines: planned.lines };
+  }
+  const results = await runBatch(db, [...writes, ...orderReads(db, orderId)]);
   return loadedFrom(results.at(-2) as OrderRow[], results.at(-1) as LineRow[]) as LoadedOrder;
 }
