@@ -25,6 +25,7 @@ import { userRoutes } from "./modules/users/routes";
 import { ensureFirstAdmin } from "./modules/users/service";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+const LIVENESS = new Set(["/health", "/api/v1/health"]);
 
 /**
  * First-admin bootstrap: while ADMIN_EMAIL / ADMIN_PASSWORD are set and this isolate has not yet seen a
@@ -46,6 +47,8 @@ export function createApp() {
     const totalMs = performance.now() - started;
     c.header("x-request-id", requestId);
     c.header("server-timing", serverTiming(stats, totalMs));
+    // Liveness probes come every few seconds from every balancer: logged only when they fail.
+    if (c.res.status < 400 && LIVENESS.has(c.req.path)) return;
     const principal = c.get("principal");
     console.log(
       JSON.stringify({

@@ -19,7 +19,7 @@ const MIN_SECRET_LENGTH = 32;
 
 interface SigningKey {
   kid: string;
-  key: Uint8Array;
+  key: CryptoKey;
 }
 
 /**
@@ -46,10 +46,30 @@ const configuredPairs = (env: Env) =>
       return { kid: pair.slice(0, at), secret: pair.slice(at + 1) };
     });
 
-export function signingKeys(env: Env): SigningKey[] {
-  return configuredPairs(env)
-    .filter(({ kid, secret }) => kid.length > 0 && isUsableSecret(secret))
-    .map(({ kid, secret }) => ({ kid, key: new TextEncoder().encode(secret) }));
+/** The usable keys of a JWT_SECRETS value, imported once per isolate (not on every request). */
+const imported = new Map<string, Promise<SigningKey[]>>();
+
+export function signingKeys(env: Env): Promise<SigningKey[]> {
+  const value = env.JWT_SECRETS ?? "";
+  let keys = imported.get(value);
+  if (!keys) {
+    keys = Promise.all(
+      configuredPairs(env)
+        .filter(({ kid, secret }) => kid.length > 0 && isUsableSecret(secret))
+        .map(async ({ kid, secret }) => ({
+          kid,
+          key: await crypto.subtle.importKey(
+            "raw",
+            new TextEncoder().encode(secret),
+            { name: "HMAC", hash: "SHA-256" },
+            false,
+            ["sign", "verify"],
+          ),
+        })),
+    );
+    imported.set(value, keys);
+  }
+  return keys;
 }
 
 export interface AccessClaims {
@@ -61,7 +81,7 @@ export async function issueAccessToken(
   env: Env,
   claims: AccessClaims,
 ): Promise<{ token: string; expiresIn: number }> {
-  const [current] = signingKeys(env);
+  const [current] = await signingKeys(env);
   if (!current) {
     // Never fall back to a built-in secret: anyone could forge tokens for a deployment that forgot its own.
     const pairs = configuredPairs(env);
@@ -84,7 +104,7 @@ export async function issueAccessToken(
 }
 
 export async function verifyAccessToken(env: Env, token: string): Promise<AccessClaims> {
-  const keys = signingKeys(env);
+  const keys = await signingKeys(env);
   try {
     const { payload } = await jwtVerify(
       token,
