@@ -2,7 +2,7 @@
 // received into an OrderIntake and calls upsertIntake, which creates, updates or leaves the order alone —
 // in one read and one batch. The content hash of what was applied is written in that same batch, so a
 // report that did not apply is never taken for one that did.
-import { and, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { orderLines, orders } from "../../db/schema/orders";
 import type { Env } from "../../env";
@@ -126,7 +126,7 @@ function planWalk(
     return;
   }
   for (const step of path) {
-    const at_ = plan.next.order.status;
+    const current = plan.next.order.status;
     try {
       const details = step === target ? {} : { inferred: true, reported: target };
       const move = planMove(db, plan.next, { to: step, source, actorId, details }, at);
@@ -137,11 +137,11 @@ function planWalk(
     } catch (error) {
       if (!(error instanceof Problem) || error.status !== 409) throw error;
       const reason = error.detail ?? error.title;
-      skipped("status_blocked", at_, reason);
-      changes.push(`status ${target} blocked at ${at_}: ${reason}`);
+      skipped("status_blocked", current, reason);
+      changes.push(`status ${target} blocked at ${current}: ${reason}`);
       return;
     }
-    changes.push(`status ${at_} -> ${step}${step === target ? "" : " (inferred)"}`);
+    changes.push(`status ${current} -> ${step}${step === target ? "" : " (inferred)"}`);
   }
 }
 
@@ -239,7 +239,7 @@ async function planUpdate(
     db
       .update(orders)
       .set({ ...set, intakeHash: hash, version: sql`${orders.version} + 1`, updatedAt: at })
-      .where(and(eq(orders.id, order.id))),
+      .where(eq(orders.id, order.id)),
   );
   plan.next = {
     ...plan.next,
