@@ -6,6 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
+import { ORDER_STATUSES } from "../src/db/schema/orders.ts";
 import { generatePassword } from "../src/modules/auth/password.ts";
 import { seedCustomers, seedOrders } from "./seed.mjs";
 import { benchVars, connections, loadOnce } from "./wrk.mjs";
@@ -60,15 +61,6 @@ async function startSeedStack() {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const statuses = [
-    "placed",
-    "under_risk",
-    "awaiting_customer",
-    "picking",
-    "shipped",
-    "delivered",
-    "cancelled",
-  ];
   for (let i = 0; i < ORDERS; i++) {
     await fetch(`${base}/orders`, {
       method: "POST",
@@ -77,7 +69,7 @@ async function startSeedStack() {
         customer: `cust-${i % 200}`,
         currency: "EUR",
         total_minor: 1000 + i,
-        status: statuses[i % 7],
+        status: ORDER_STATUSES[i % ORDER_STATUSES.length],
       }),
     });
   }
