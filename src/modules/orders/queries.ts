@@ -158,6 +158,8 @@ export async function dashboard(env: Env, principal: Principal, timeZone: string
     };
   }
   const since = startOfDay(timeZone).toISOString();
+  // The start of tomorrow there: 36 hours on is always within tomorrow, whatever a clock change does.
+  const until = startOfDay(timeZone, new Date(Date.parse(since) + 36 * 3_600_000)).toISOString();
   const [byStatus, today] = await db.batch([
     db
       .select({ kind: orders.kind, status: orders.status, n: count() })
@@ -171,7 +173,7 @@ export async function dashboard(env: Env, principal: Principal, timeZone: string
         total: sql<number>`SUM(CASE WHEN ${orders.status} != 'cancelled' THEN ${orders.totalMinor} ELSE 0 END)`,
       })
       .from(orders)
-      .where(gte(orders.placedAt, since))
+      .where(and(gte(orders.placedAt, since), lt(orders.placedAt, until)))
       .groupBy(orders.kind, orders.currency),
   ]);
   const counts = { sale: zeroCounts(), purchase: zeroCounts() };
