@@ -1,11 +1,13 @@
 // The customer ledger: balances are sums of entries, reversals restore, aging reads unpaid debits.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type ApiClient, actingAs, seedCustomer, seedUser, tokenFor } from "./helpers";
+import { type ApiClient, actingAs, bearer, call, seedCustomer, seedUser, tokenFor } from "./helpers";
 
 let billing: ApiClient;
+let billingToken: string;
 beforeAll(async () => {
-  billing = actingAs(await tokenFor(await seedUser("manager")));
+  billingToken = await tokenFor(await seedUser("manager"));
+  billing = actingAs(billingToken);
 });
 
 const entry = (
@@ -117,6 +119,10 @@ describe("customer ledger", () => {
     const a = await entry(customer, "credit", 700, {}, key);
     const b = await entry(customer, "credit", 700, {}, key);
     expect(b.body.id).toBe(a.body.id);
+    expect(a.headers.get("idempotent-replayed")).toBeNull();
+    expect(b.status).toBe(201);
+    expect(b.headers.get("idempotent-replayed")).toBe("true");
+    expect(b.body).toEqual(a.body);
     expect(
       await env.DB.prepare("SELECT count(*) AS n FROM ledger_entries WHERE customer_id = ?")
         .bind(customer)
@@ -173,5 +179,84 @@ describe("customer ledger", () => {
     // What each POST answered is what the list shows for that entry.
     const byId = new Map(items.map((e) => [e.id, e.balance_after.amount]));
     for (const r of posted) expect(byId.get(r.body.id)).toBe(r.body.balance_after.amount);
+  });
+
+  it("a page deep in a long history reads each balance off its entry, per currency, in one D1 round trip", async () => {
+    const customer = await seedCustomer("Ledger Deep");
+    for (let round = 0; round < 3; round++) {
+      const posted = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => {
+          const amount = { amount: 10 + round * 40 + i, currency: i % 5 === 0 ? "USD" : "EUR" };
+          return entry(customer, i % 4 === 0 ? "credit" : "debit", amount.amount, { amount });
+        }),
+      );
+      expect(posted.every((r) => r.status === 201)).toBe(true);
+    }
+    let page = await billing.get(`/api/v1/customers/${customer}/ledger?limit=10`);
+    for (let n = 1; n < 11; n++) {
+      page = await billing.get(
+        `/api/v1/customers/${customer}/ledger?limit=10&cursor=${page.body.next_cursor}`,
+      );
+    }
+    expect(page.body.items).toHaveLength(10); // the 101st to 110th newest of 120
+    expect(Number(/d1;desc="(\d+) quer/.exec(page.headers.get("server-timing") ?? "")?.[1])).toBe(1);
+    for (const e of page.body.items) {
+      const sum = await env.DB.prepare(
+        `SELECT sum(CASE direction WHEN 'debit' THEN amount_minor ELSE -amount_minor END) AS s FROM ledger_entries
+          WHERE customer_id = ?1 AND currency = ?2 AND seq <= (SELECT seq FROM ledger_entries WHERE id = ?3)`,
+      )
+        .bind(customer, e.amount.currency, e.id)
+        .first("s");
+      expect(e.balance_after).toMatchObject({ amount: sum, currency: e.amount.currency });
+    }
+    // The newest entry of each currency carries the summary's balance.
+    const all = (await billing.get(`/api/v1/customers/${customer}/ledger?limit=200`)).body.items;
+    const summary = (await billing.get(`/api/v1/customers/${customer}/ledger/summary`)).body.currencies;
+    expect(summary).toHaveLength(2);
+    for (const { currency, balance } of summary) {
+      expect(all.find((e: any) => e.amount.currency === currency).balance_after.amount).toBe(balance.amount);
+    }
+  });
+
+  it("a reversal's note goes through its schema: wrong type, too long, unknown fields, no content type", async () => {
+    const customer = await seedCustomer("Ledger Reversal Body");
+    const debit = await entry(customer, "debit", 4_200);
+    const reverse = `/api/v1/customers/${customer}/ledger/${debit.body.id}/reverse`;
+
+    const wrongType = await billing.post(reverse, { note: 42 });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.errors).toEqual([expect.objectContaining({ in: "body", path: "note" })]);
+    const tooLong = await billing.post(reverse, { note: "x".repeat(1001) });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body.errors).toEqual([expect.objectContaining({ in: "body", path: "note" })]);
+    expect((await billing.post(reverse, { note: "ok", amount: 1 })).status).toBe(400);
+    // A body must say it is JSON (415); leaving the body out altogether is fine (the first test).
+    const untyped = await call(reverse, {
+      method: "POST",
+      headers: bearer(billingToken),
+      body: JSON.stringify({ note: "no type" }),
+    });
+    expect(untyped.status).toBe(415);
+    expect(untyped.headers.get("content-type")).toMatch(/problem\+json/);
+    const rows = await env.DB.prepare("SELECT count(*) AS n FROM ledger_entries WHERE customer_id = ?")
+      .bind(customer)
+      .first("n");
+    expect(rows).toBe(1);
+  });
+
+  it("a replayed reversal answers the first answer; the same key with another note is refused", async () => {
+    const customer = await seedCustomer("Ledger Reversal Replay");
+    const debit = await entry(customer, "debit", 900);
+    const reverse = `/api/v1/customers/${customer}/ledger/${debit.body.id}/reverse`;
+    const key = { "idempotency-key": `rev-${crypto.randomUUID()}` };
+    // The validator reads the body first; the key's request hash still reads the same text after it.
+    const first = await billing.post(reverse, { note: "Returned goods" }, key);
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ note: "Returned goods", balance_after: { amount: 0 } });
+    const again = await billing.post(reverse, { note: "Returned goods" }, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(again.body).toEqual(first.body);
+    expect((await billing.post(reverse, { note: "Something else" }, key)).status).toBe(422);
   });
 });

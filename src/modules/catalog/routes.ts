@@ -219,7 +219,7 @@ export const catalogRoutes = createRouter()
         "content-length": String(object.size),
         etag: object.httpEtag,
       },
-    }) as never;
+    });
   })
   .openapi(routes.similar, async (c) =>
     c.json(

@@ -97,7 +97,7 @@ export const systemRoutes = createRouter()
     if (!message || !object) throw notFound("No such inbound message.");
     return new Response(object.body, {
       headers: { "content-type": "message/rfc822", "content-length": String(object.size) },
-    }) as never;
+    });
   })
   .openapi(listRuns, async (c) => {
     const { limit, cursor } = c.req.valid("query");
