@@ -1,6 +1,7 @@
 // The Worker's entry points, and nothing else: HTTP, email, the clock, and the room classes. Each door
 // loads its code on first use, so an isolate starts without building what its first request does not need.
 import type { Env } from "./env";
+import { alive, LIVENESS_PATHS } from "./modules/health/liveness";
 
 export { InventoryRoom } from "./rooms/inventory-room";
 export { OrderRoom } from "./rooms/order-room";
@@ -11,6 +12,10 @@ let app:
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    const started = performance.now();
+    if (request.method === "GET" && LIVENESS_PATHS.has(new URL(request.url).pathname)) {
+      return alive(request, env, started);
+    }
     app ??= import("./app").then((m) => m.app);
     return (await app).fetch(request, env, ctx);
   },

@@ -1,7 +1,8 @@
 // /health answers that the Worker is alive; /health/ready that what it depends on is there.
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, json } from "../../lib/openapi";
-import { liveness, readiness } from "./service";
+import { liveness } from "./liveness";
+import { readiness } from "./service";
 
 const Component = z.object({
   status: z.enum(["up", "down"]),
@@ -45,6 +46,7 @@ const ready = createRoute({
 });
 
 export const healthRoutes = createRouter()
+  // src/index.ts answers these paths before the app is built; this route documents them (and serves the app alone).
   .openapi(live, async (c) => {
     c.header("cache-control", "no-store");
     return c.json(liveness(c.env), 200);

@@ -29,14 +29,6 @@ async function probe(run: () => Promise<string | undefined>, failure: string): P
   }
 }
 
-/** Alive: answered without touching D1 or R2, so a load balancer polling it costs them nothing. */
-export const liveness = (env: Env) => ({
-  status: "ok" as const,
-  version: pkg.version,
-  environment: env.ENVIRONMENT,
-  time: new Date().toISOString(),
-});
-
 /** How long a readiness answer is reused by this isolate: polling costs one check per window. */
 export const READINESS_CACHE_MS = 5_000;
 const recent = new WeakMap<object, WeakMap<object, { until: number; report: HealthReport }>>();
