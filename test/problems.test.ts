@@ -19,7 +19,7 @@ describe("errors are application/problem+json", () => {
   });
 
   it("400 names every bad field of a query", async () => {
-    const res = await call("/api/v1/inbound-messages?limit=abc", { headers: bearer(token) });
+    const res = await call("/api/v1/ingest?limit=abc", { headers: bearer(token) });
     expect(res.status).toBe(400);
     const problem = await problemOf(res);
     expect(problem.type).toBe("/problems/validation");
@@ -46,7 +46,7 @@ describe("errors are application/problem+json", () => {
   });
 
   it("400 for a cursor that was not issued by the list", async () => {
-    const res = await call("/api/v1/inbound-messages?cursor=garbage", { headers: bearer(token) });
+    const res = await call("/api/v1/ingest?cursor=garbage", { headers: bearer(token) });
     expect(res.status).toBe(400);
     expect((await problemOf(res)).errors).toEqual([expect.objectContaining({ path: "cursor" })]);
   });
@@ -86,10 +86,11 @@ describe("errors are application/problem+json", () => {
   });
 
   it("sets secure headers and answers CORS only for configured origins", async () => {
-    const allowed = await call("/health", { headers: { origin: "http://localhost:5173" } });
+    // Any route of the app (liveness is answered before the app, for balancers, not browsers).
+    const allowed = await call("/api/v1/auth/signup", { headers: { origin: "http://localhost:5173" } });
     expect(allowed.headers.get("access-control-allow-origin")).toBe("http://localhost:5173");
     expect(allowed.headers.get("x-content-type-options")).toBe("nosniff");
-    const denied = await call("/health", { headers: { origin: "https://evil.test" } });
+    const denied = await call("/api/v1/auth/signup", { headers: { origin: "https://evil.test" } });
     expect(denied.headers.get("access-control-allow-origin")).toBeNull();
   });
 });
