@@ -21,9 +21,14 @@ const HARMLESS = [
   { start: /Scheduled Workers are not automatically triggered during local development/, more: /^(\s|$)/ },
   // Said by wrangler's platform proxy (a D1/R2 handle that runs no Worker), never by `wrangler dev`.
   { start: /You have defined bindings to the following internal Durable Objects/, more: /^(\s|$)/ },
-  // wrangler.toml [build] runs scripts/assets.mjs at start and on each reload; a failure still shows as
+  // wrangler.toml [build] runs scripts/build.mjs at start and on each reload; a failure still shows as
   // wrangler's own [ERROR] line, and the script's other lines pass.
-  { start: /^\[custom build\](\s*$| Running: node scripts\/assets\.mjs| assets: dist\/public ready)/ },
+  {
+    start:
+      /^\[custom build\](\s*$| Running: node scripts\/build\.mjs| assets: dist\/public ready| build: dist\/worker ready)/,
+  },
+  // The table of the build's modules (dist/worker/chunks) that wrangler uploads beside the entry.
+  { start: /^Attaching additional modules:/, more: /^[┌├│└]/ },
   // Startup progress: the "ROMS is running" block follows as soon as the server answers.
   { start: /^⎔ Starting local server/ },
   { start: /^\[wrangler:info\] Ready on / },
