@@ -29,6 +29,21 @@ export function formatMinor(amount: number, currency: string): string {
   return digits === 0 ? `${sign}${text}` : `${sign}${text.slice(0, -digits)}.${text.slice(-digits)}`;
 }
 
+/**
+ * A decimal string as a whole number of 10^-digits units, by string arithmetic (no float error):
+ * ("19.99", 2) -> 1999, ("1000", 0) -> 1000, ("0.19", 4) -> 1900. Null when it is not a plain decimal, when
+ * it has non-zero digits beyond `digits` (never rounded), or when the result is not a safe integer.
+ */
+export function parseDecimal(text: string, digits: number): number | null {
+  const match = /^([+-]?)(\d+)(?:\.(\d*))?$/.exec(text.trim());
+  if (!match) return null;
+  const [, sign, whole, fraction = ""] = match;
+  if (/[1-9]/.test(fraction.slice(digits))) return null;
+  const value = Number(`${sign}${whole}${fraction.slice(0, digits).padEnd(digits, "0")}`);
+  if (!Number.isSafeInteger(value)) return null;
+  return value === 0 ? 0 : value; // "-0.00" is 0, not -0
+}
+
 export const CurrencySchema = z
   .string()
   .refine(
