@@ -10,11 +10,14 @@ export default defineConfig(async () => {
     plugins: [
       cloudflareTest(({ inject }) => ({
         wrangler: { configPath: "./wrangler.toml" },
+        // The source, not the build wrangler.toml's main names (dist/worker, scripts/build.mjs).
+        main: "./src/index.ts",
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,
             TEST_SERVER_URL: inject<string>("testServerUrl"),
             ENVIRONMENT: "test",
+            EVENT_RETRY_BASE_SECONDS: "1",
             JWT_SECRETS:
               "test-2:a-test-only-secret-that-is-long-enough-0002,test-1:a-test-only-secret-that-is-long-enough-0001",
           },

@@ -9,11 +9,13 @@
 // cursor, and requests/s of the intake endpoint.
 // First the spine phase (bench/spine.mjs): ROMS side by side with a bare Hono Worker and the seeds' stack.
 // Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_PRODUCTS, BENCH_MOVEMENTS,
-// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders).
+// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders | doors).
+// Last the doors phase (bench/doors.mjs): webhooks and mail into orders, and the live feed's latency.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
+import { doorsPhase } from "./doors.mjs";
 import { seedCatalog, seedCustomers, seedOrders } from "./seed.mjs";
 import { spinePhase } from "./spine.mjs";
 import { benchVars, connections, load, requireWrk, results, seconds, threads } from "./wrk.mjs";
@@ -42,6 +44,7 @@ async function signIn(base, email, password) {
 if (!only || only === "spine") await spinePhase();
 if (!only || only === "catalog") await catalogPhase();
 if (!only || only === "orders") await ordersPhase();
+if (!only || only === "doors") await doorsPhase();
 writeFileSync(
   path.join(out, "results.json"),
   JSON.stringify({ at: new Date().toISOString(), seconds, connections, threads, results }, null, 2),

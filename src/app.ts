@@ -16,10 +16,14 @@ import { cartRoutes } from "./modules/carts/routes";
 import { catalogRoutes } from "./modules/catalog/routes";
 import { credentialRoutes } from "./modules/credentials/routes";
 import { customerRoutes } from "./modules/customers/routes";
+import { eventRoutes } from "./modules/events/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { ingestRoutes } from "./modules/ingest/routes";
+import { ingestSettingsRoutes } from "./modules/ingest/settings/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { orderRoutes } from "./modules/orders/routes";
+import { feedRoutes } from "./modules/system/feed";
 import { systemRoutes } from "./modules/system/routes";
 import { userRoutes } from "./modules/users/routes";
 import { ensureFirstAdmin } from "./modules/users/service";
@@ -123,7 +127,11 @@ export function createApp() {
     .route("/", inventoryRoutes)
     .route("/", cartRoutes)
     .route("/", orderRoutes)
-    .route("/", systemRoutes);
+    .route("/", ingestRoutes)
+    .route("/", ingestSettingsRoutes)
+    .route("/", eventRoutes)
+    .route("/", systemRoutes)
+    .route("/", feedRoutes);
 
   app.route("/", healthRoutes);
   app.route("/api/v1", api);

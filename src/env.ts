@@ -7,6 +7,12 @@ export interface Bindings {
   FILES: R2Bucket;
   ORDER_ROOM: DurableObjectNamespace;
   INVENTORY_ROOM: DurableObjectNamespace;
+  /** The shop's live feed (one room): new orders and status changes from every door. */
+  FEED_ROOM: DurableObjectNamespace;
+  /** Records the doors kept, to be read (src/modules/ingest/queue.ts). */
+  INGEST: Queue;
+  /** Outbound events: fan-out and per-subscription deliveries (src/modules/events). */
+  EVENTS: Queue;
   BROWSER: Fetcher;
   /** Static assets (dist/public, see scripts/assets.mjs): the reference UI of /docs. */
   ASSETS: Fetcher;
@@ -21,6 +27,10 @@ export interface Bindings {
   MAX_BODY_BYTES: string;
   /** "true" lets anyone create a customer user at /auth/signup; off by default. */
   ALLOW_CUSTOMER_SIGNUP?: string;
+  /** Largest inbound email in bytes; larger mail is refused with setReject. */
+  MAX_EMAIL_BYTES?: string;
+  /** First retry delay of an event delivery in seconds; doubles per retry up to 6 hours. */
+  EVENT_RETRY_BASE_SECONDS?: string;
 
   /** Secrets. JWT_SECRETS is "kid:secret[,kid:secret...]"; the first signs, all verify. */
   JWT_SECRETS?: string;

@@ -1,8 +1,11 @@
 // The Worker's entry points, and nothing else: HTTP, email, the clock, and the room classes. Each door
 // loads its code on first use, so an isolate starts without building what its first request does not need.
 import type { Env } from "./env";
+import type { EventMessage } from "./modules/events/announce";
 import { alive, LIVENESS_PATHS } from "./modules/health/liveness";
+import type { IngestMessage } from "./modules/ingest/store";
 
+export { FeedRoom } from "./rooms/feed-room";
 export { InventoryRoom } from "./rooms/inventory-room";
 export { OrderRoom } from "./rooms/order-room";
 
@@ -21,6 +24,15 @@ export default {
   },
   async email(message, env, ctx) {
     return (await import("./intake/email")).handleEmail(message, env, ctx);
+  },
+  async queue(batch, env) {
+    if (batch.queue === "roms-ingest") {
+      return (await import("./modules/ingest/queue")).handleIngestQueue(
+        batch as MessageBatch<IngestMessage>,
+        env,
+      );
+    }
+    return (await import("./modules/events/queue")).handleQueue(batch as MessageBatch<EventMessage>, env);
   },
   async scheduled(controller, env, ctx) {
     return (await import("./modules/system/cron")).handleScheduled(controller, env, ctx);

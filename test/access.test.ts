@@ -7,7 +7,7 @@ const get = (path: string, token: string) => call(path, { headers: bearer(token)
 describe("roles and allowed modules", () => {
   it("a staff user reaches their modules and gets 403 outside them", async () => {
     const token = await tokenFor(await seedUser("staff"));
-    expect((await get("/api/v1/inbound-messages", token)).status).toBe(200);
+    expect((await get("/api/v1/ingest", token)).status).toBe(200);
     expect((await get("/api/v1/customers", token)).status).toBe(200);
     const users = await get("/api/v1/users", token);
     expect(users.status).toBe(403);
@@ -17,7 +17,7 @@ describe("roles and allowed modules", () => {
 
   it("an allowed-modules list narrows the role: a module left out answers 403", async () => {
     const narrowed = await tokenFor(await seedUser("staff", { allowedModules: ["orders", "inventory"] }));
-    expect((await get("/api/v1/inbound-messages", narrowed)).status).toBe(403);
+    expect((await get("/api/v1/ingest", narrowed)).status).toBe(403);
     expect((await get("/api/v1/customers", narrowed)).status).toBe(403);
     const me = (await (await get("/api/v1/auth/me", narrowed)).json()) as { permissions: string[] };
     expect(me.permissions.sort()).toEqual([
@@ -94,7 +94,7 @@ describe("customer isolation", () => {
   });
 
   it("a customer user is kept out of staff-only doors and rooms", async () => {
-    expect((await get("/api/v1/inbound-messages", customerToken)).status).toBe(403);
+    expect((await get("/api/v1/ingest", customerToken)).status).toBe(403);
     // A stock location's room is for staff; the location exists, so only the customer's role can refuse it.
     const manager = await tokenFor(await seedUser("manager"));
     const location = await postJson(
@@ -131,7 +131,7 @@ describe("API keys", () => {
 
     expect((await get("/api/v1/customers", key)).status).toBe(200);
     expect((await postJson("/api/v1/customers", { company: "Nope" }, bearer(key))).status).toBe(403);
-    expect((await get("/api/v1/inbound-messages", key)).status).toBe(403);
+    expect((await get("/api/v1/ingest", key)).status).toBe(403);
     expect((await get("/api/v1/users", key)).status).toBe(403);
     expect((await get("/api/v1/users/me", key)).status).toBe(403);
 
@@ -189,7 +189,7 @@ describe("device tokens", () => {
 
     for (const path of [
       "/api/v1/customers",
-      "/api/v1/inbound-messages",
+      "/api/v1/ingest",
       "/api/v1/users/me",
       "/api/v1/devices",
       "/api/v1/roles",

@@ -1,13 +1,17 @@
 // Runs in Node before the Worker tests and starts one loopback server, TEST_SERVER_URL, that gives the
 // tests (which run inside workerd) what only Node has:
 //   GET  /pages/<name>      fixture pages (test/fixtures/pages), standing in for the portals scrapes visit;
-//   POST /validate-openapi  an independent OpenAPI validator (@apidevtools/swagger-parser) run on the body.
+//   POST /validate-openapi  an independent OpenAPI validator (@apidevtools/swagger-parser) run on the body;
+//   test/servers/mail.ts      a corpus of real-format emails built with a MIME library;
+//   test/servers/receiver.ts  receivers of ROMS's outbound events, which verify them as a subscriber would.
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { TestProject } from "vitest/node";
+import { mailServer } from "./servers/mail";
+import { receiverServer } from "./servers/receiver";
 
 const PAGES = path.join(import.meta.dirname, "fixtures", "pages");
 
@@ -20,6 +24,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export default async function setup(project: TestProject) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://loopback");
+    // Each answers the paths it owns and says whether it did.
+    if ((await mailServer(req, res, url)) || (await receiverServer(req, res, url))) return;
     if (req.method === "POST" && url.pathname === "/validate-openapi") {
       try {
         await SwaggerParser.validate(JSON.parse(await readBody(req)));

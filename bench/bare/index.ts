@@ -43,4 +43,10 @@ app.post("/seed", async (c) => {
   return c.json({ seeded: n });
 });
 
-export default app;
+export default {
+  fetch: app.fetch,
+  /** The `email` door at its barest: read the whole message, keep nothing. */
+  async email(message: ForwardableEmailMessage) {
+    await new Response(message.raw).arrayBuffer();
+  },
+} satisfies ExportedHandler<{ DB: D1Database }>;

@@ -3,7 +3,9 @@ import * as auth from "./schema/auth";
 import * as carts from "./schema/carts";
 import * as catalog from "./schema/catalog";
 import * as customers from "./schema/customers";
+import * as events from "./schema/events";
 import * as idempotency from "./schema/idempotency";
+import * as ingest from "./schema/ingest";
 import * as inventory from "./schema/inventory";
 import * as ledger from "./schema/ledger";
 import * as orders from "./schema/orders";
@@ -19,6 +21,8 @@ export const schema = {
   ...carts,
   ...idempotency,
   ...orders,
+  ...ingest,
+  ...events,
 };
 
 const make = (d1: D1Database) => drizzle(d1, { schema });

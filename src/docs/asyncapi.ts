@@ -3,6 +3,8 @@
 import { z } from "@hono/zod-openapi";
 import pkg from "../../package.json";
 import {
+  FEED_KEPT,
+  FEED_RECENT,
   frameDocs,
   HISTORY_ON_JOIN,
   MAX_MESSAGE_CHARS,
@@ -17,8 +19,9 @@ the Worker's side: \`receive\` operations are frames clients send, \`send\` oper
 \`Authorization: Bearer <token>\` or, from a browser (which cannot set headers on a WebSocket), as
 \`?access_token=<token>\`. The Worker checks the token and the thing before the upgrade and answers plain
 HTTP problems instead: 401 without a valid token; 403 without the room's read permission, for API keys and
-devices (rooms are for signed-in people) and for vendors in an order room; 404 for an order that does not
-exist or is not yours (the same answer for both); 400 when the request is not a WebSocket upgrade.
+devices (rooms are for signed-in people), for vendors in an order room and for customers and vendors at the
+feed; 404 for an order that does not exist or is not yours (the same answer for both); 400 when the request
+is not a WebSocket upgrade (or, at the feed, \`after\` is not a whole number).
 
 **Frames** are JSON text, one object per WebSocket message, each with a string \`type\`. The first frame on
 every connection is \`welcome\`. A refused frame is answered with an \`error\` frame to its sender only, and
@@ -28,25 +31,47 @@ the connection stays open. Unknown fields in client frames are ignored.
 ${MESSAGES_PER_WINDOW} messages per ${WINDOW_MS / 1000} seconds in a room (sockets and REST together; more are
 refused with \`rate-limited\`). The welcome frame carries the last ${HISTORY_ON_JOIN} messages.
 
-**Reconnecting.** Frames carry no sequence number yet, so a client cannot resume where it left off. On
-reconnecting it gets a fresh \`welcome\`, whose history holds the last ${HISTORY_ON_JOIN} chat messages; business
-events (order status, edits, substitutes, stock movements) sent while it was away are **not** replayed:
-read the current state again over REST (\`GET /api/v1/orders/{id}\` and its \`/events\` timeline,
-\`GET /api/v1/inventory/movements\`). Sequence numbers and exact resume are planned.
+**Reconnecting to an order or stock room.** Their frames carry no sequence number, so a client cannot resume
+where it left off. On reconnecting it gets a fresh \`welcome\`, whose history holds the last ${HISTORY_ON_JOIN} chat
+messages; business events (order status, edits, substitutes, stock movements) sent while it was away are
+**not** replayed: read the current state again over REST (\`GET /api/v1/orders/{id}\` and its \`/events\`
+timeline, \`GET /api/v1/inventory/movements\`).
+
+**Resuming the feed.** Every feed event carries its \`seq\`, one more than the one before. Reconnect with
+\`?after=<the last seq you saw>\`: after the \`welcome\` come exactly the events you missed, in order, then live
+ones, none twice and none skipped. The feed keeps its newest ${FEED_KEPT} events; when yours are older than
+that, the \`welcome\` says \`gap: true\` (with the oldest seq kept) and carries the newest ${FEED_RECENT} instead:
+reload your lists over REST and carry on from its \`head\`. Without \`after\` the \`welcome\` carries the newest
+${FEED_RECENT} events for a first paint. The feed is read-only: a \`message\` frame is refused with
+\`unknown-type\`.
 
 **Keep-alive.** Send exactly \`{"type":"ping"}\`; the runtime answers \`{"type":"pong"}\` without waking the
 room (a ping spelled otherwise, with spaces say, is answered by the room itself). Idle rooms hibernate;
 connections stay open.`;
 
-/** The two rooms: where they are, who may join, and which event frames they carry. */
-const ROOMS = {
+const CHAT_ROOM = ["sendMessage", "ping", "welcome", "presence", "message", "error", "pong"] as const;
+
+/** The rooms: where they are, who may join, and the frames each way. */
+const ROOMS: Record<
+  string,
+  {
+    address: string;
+    title: string;
+    description: string;
+    /** The address's `{id}`, if it has one. */
+    id?: string;
+    /** Query parameters besides access_token. */
+    query?: Record<string, { type: string; description: string }>;
+    messages: readonly MessageName[];
+  }
+> = {
   orderRoom: {
     address: "/api/v1/orders/{id}/room",
     title: "An order's room",
     id: "The order's id.",
     description:
       "Chat between the order's customer and the shop, presence, and the order's changes as they happen. Staff (orders:read) and the users of the order's customer may join; whoever may join may post on the socket (posting over REST needs orders:write).",
-    event: "orderEvent",
+    messages: [...CHAT_ROOM, "orderEvent"],
   },
   inventoryRoom: {
     address: "/api/v1/inventory/locations/{id}/room",
@@ -54,9 +79,22 @@ const ROOMS = {
     id: "The location's (or count session's) id; the Worker does not check that it exists.",
     description:
       "Several people counting or moving stock at one location see each other's movements live, and may chat. Anyone with inventory:read may join.",
-    event: "inventoryEvent",
+    messages: [...CHAT_ROOM, "inventoryEvent"],
   },
-} as const;
+  feed: {
+    address: "/api/v1/feed",
+    title: "The shop's live feed",
+    description: `Every shop event (new orders, status changes, edits, low stock) from every door (web shop, email, webhooks, staff, customers) as it is committed, each numbered with a \`seq\` to resume from: the real-time dashboard. The shop's staff (admin, manager, staff with orders:read) may join; customers and vendors may not, since it shows every customer's orders. Presence shows who is watching. Read-only: nobody posts here, and a \`message\` frame is answered with an \`unknown-type\` error. It keeps the newest ${FEED_KEPT} events.`,
+    query: {
+      after: {
+        type: "integer",
+        description:
+          "Resume after this seq: the events after it follow the welcome, in order, before any live one. Older than the feed keeps: the welcome says `gap: true`.",
+      },
+    },
+    messages: ["ping", "feedWelcome", "presence", "feedEvent", "error", "pong"],
+  },
+};
 
 /** Each message: its frame's type and schema, a title, and which way it goes (from the Worker's side). */
 const MESSAGES = {
@@ -68,10 +106,12 @@ const MESSAGES = {
   },
   ping: { type: "ping", schema: "PingFrame", title: "Ping", action: "receive" },
   welcome: { type: "welcome", schema: "WelcomeFrame", title: "Welcome", action: "send" },
+  feedWelcome: { type: "welcome", schema: "FeedWelcomeFrame", title: "Welcome to the feed", action: "send" },
   presence: { type: "presence", schema: "PresenceFrame", title: "Someone joined or left", action: "send" },
   message: { type: "message", schema: "MessageFrame", title: "A chat message", action: "send" },
   orderEvent: { type: "event", schema: "OrderEventFrame", title: "An order event", action: "send" },
   inventoryEvent: { type: "event", schema: "InventoryEventFrame", title: "A stock movement", action: "send" },
+  feedEvent: { type: "event", schema: "FeedEventFrame", title: "A shop event, numbered", action: "send" },
   error: { type: "error", schema: "ErrorFrame", title: "Your frame was refused", action: "send" },
   pong: { type: "pong", schema: "PongFrame", title: "Pong", action: "send" },
 } as const;
@@ -110,14 +150,12 @@ function build() {
   const channels: Record<string, unknown> = {};
   const operations: Record<string, unknown> = {};
   for (const [channel, room] of Object.entries(ROOMS)) {
-    const names = (Object.keys(MESSAGES) as MessageName[]).filter(
-      (name) => !name.endsWith("Event") || name === room.event,
-    );
+    const names = room.messages;
     channels[channel] = {
       address: room.address,
       title: room.title,
       description: room.description,
-      parameters: { id: { description: room.id } },
+      ...(room.id && { parameters: { id: { description: room.id } } }),
       messages: Object.fromEntries(names.map((n) => [n, { $ref: `#/components/messages/${n}` }])),
       bindings: {
         ws: {
@@ -130,6 +168,7 @@ function build() {
             type: "object",
             properties: {
               access_token: { type: "string", description: "The access token, when no header can be set." },
+              ...room.query,
             },
           },
           bindingVersion: "0.1.0",

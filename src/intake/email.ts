@@ -1,10 +1,9 @@
-// The `email` door: keep the raw message first, then read it, so nothing received is lost when parsing fails.
-import PostalMime from "postal-mime";
+// The `email` door: keep the raw message first (R2, then its ingest record), then let the INGEST queue read
+// orders out of it — so nothing received is lost when reading fails, and the door stays as fast as storing.
 import type { Env } from "../env";
-import { sha256Hex } from "../lib/hash";
-import { newId } from "../lib/ids";
+import { type IngestRow, keep } from "../modules/ingest/store";
 
-/** Email Routing refuses messages above 25 MiB; we refuse the same, before buffering more. */
+/** Email Routing refuses messages above 25 MiB; MAX_EMAIL_BYTES may set a lower limit. */
 export const MAX_EMAIL_BYTES = 25 * 1024 * 1024;
 
 export interface InboundEmail {
@@ -12,78 +11,36 @@ export interface InboundEmail {
   to: string;
   raw: ReadableStream<Uint8Array>;
   rawSize: number;
+  headers: Headers;
 }
 
-export type StoredEmail =
-  | { outcome: "stored"; id: string; r2Key: string; status: "parsed" | "failed" }
-  | { outcome: "duplicate"; id: string; r2Key: string };
+const limitOf = (env: Env) => Math.min(Number(env.MAX_EMAIL_BYTES) || MAX_EMAIL_BYTES, MAX_EMAIL_BYTES);
 
-/** The R2 key is the content hash: a redelivery of the same bytes overwrites nothing new. */
-export const rawEmailKey = (sha256: string) => `mail/inbound/${sha256}.eml`;
-
-export async function receiveEmail(message: InboundEmail, env: Env): Promise<StoredEmail> {
+/** Keeps one message and queues it to be read; a repeat is recorded as a duplicate and not read again. */
+export async function receiveEmail(message: InboundEmail, env: Env): Promise<IngestRow> {
   const raw = await new Response(message.raw).arrayBuffer();
-  const sha256 = await sha256Hex(raw);
-  const r2Key = rawEmailKey(sha256);
-  const receivedAt = new Date().toISOString();
-
-  await env.FILES.put(r2Key, raw, {
-    httpMetadata: { contentType: "message/rfc822" },
-    customMetadata: { from: message.from, to: message.to, received_at: receivedAt },
+  const record = await keep(env, {
+    door: "email",
+    source: message.to.toLowerCase(),
+    bytes: raw,
+    contentType: "message/rfc822",
+    // Read from the headers Email Routing parsed, so the door does not parse MIME itself.
+    deliveryId: message.headers.get("message-id")?.trim() || null,
+    sender: message.from,
+    subject: message.headers.get("subject")?.slice(0, 500) ?? null,
+    metadata: { from: message.from, to: message.to },
   });
-
-  let messageId: string | null = null;
-  let subject: string | null = null;
-  let error: string | null = null;
-  try {
-    const parsed = await PostalMime.parse(raw);
-    messageId = parsed.messageId?.trim() || null;
-    subject = parsed.subject ?? null;
-  } catch (cause) {
-    error = `unreadable MIME: ${String(cause).slice(0, 500)}`;
-  }
-
-  const id = newId();
-  const status = error === null ? "parsed" : "failed";
-  // Both the content hash and the Message-ID identify a repeat; either one makes the insert a no-op.
-  const inserted = await env.DB.prepare(
-    `INSERT INTO inbound_messages (id, received_at, mail_from, rcpt_to, message_id, subject, sha256, r2_key, size, status, error)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT DO NOTHING RETURNING id`,
-  )
-    .bind(
-      id,
-      receivedAt,
-      message.from,
-      message.to,
-      messageId,
-      subject,
-      sha256,
-      r2Key,
-      raw.byteLength,
-      status,
-      error,
-    )
-    .first<{ id: string }>();
-
-  if (inserted === null) {
-    const existing = await env.DB.prepare(
-      "SELECT id, r2_key FROM inbound_messages WHERE sha256 = ? OR (message_id IS NOT NULL AND message_id = ?) LIMIT 1",
-    )
-      .bind(sha256, messageId)
-      .first<{ id: string; r2_key: string }>();
-    console.log(
-      JSON.stringify({
-        level: "info",
-        msg: "duplicate email ignored",
-        id: existing?.id,
-        message_id: messageId,
-      }),
-    );
-    return { outcome: "duplicate", id: existing?.id ?? id, r2Key: existing?.r2_key ?? r2Key };
-  }
-  console.log(JSON.stringify({ level: "info", msg: "email stored", id, status, size: raw.byteLength }));
-  return { outcome: "stored", id, r2Key, status };
+  if (record.verdict === "accepted") await env.INGEST.send({ record_id: record.id });
+  console.log(
+    JSON.stringify({
+      level: "info",
+      msg: record.verdict === "accepted" ? "email kept" : "duplicate email kept",
+      id: record.id,
+      duplicate_of: record.duplicateOf,
+      size: raw.byteLength,
+    }),
+  );
+  return record;
 }
 
 /** The Worker's `email` entry point. */
@@ -92,8 +49,9 @@ export async function handleEmail(
   env: Env,
   _ctx: ExecutionContext,
 ): Promise<void> {
-  if (message.rawSize > MAX_EMAIL_BYTES) {
-    message.setReject(`Message too large: ${message.rawSize} bytes, limit ${MAX_EMAIL_BYTES}`);
+  const limit = limitOf(env);
+  if (message.rawSize > limit) {
+    message.setReject(`Message too large: ${message.rawSize} bytes, limit ${limit}`);
     return;
   }
   // An exception here fails the delivery, so the sending server retries: better than losing the message.

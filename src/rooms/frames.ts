@@ -1,11 +1,19 @@
 // The rooms' WebSocket frames, each way, as zod schemas: one description that the room parses and types its
 // frames with, and that /asyncapi.json publishes (src/docs/asyncapi.ts turns it into JSON Schema).
 import { z } from "@hono/zod-openapi";
+import { EVENT_TYPES } from "../db/schema/events";
 import { ORDER_STATUSES } from "../db/schema/orders";
 import { MovementSchema } from "../modules/inventory/schemas";
-import { HISTORY_ON_JOIN, MAX_MESSAGE_CHARS } from "./limits";
+import { FEED_KEPT, FEED_RECENT, HISTORY_ON_JOIN, MAX_MESSAGE_CHARS } from "./limits";
 
-export { HISTORY_ON_JOIN, MAX_MESSAGE_CHARS, MESSAGES_PER_WINDOW, WINDOW_MS } from "./limits";
+export {
+  FEED_KEPT,
+  FEED_RECENT,
+  HISTORY_ON_JOIN,
+  MAX_MESSAGE_CHARS,
+  MESSAGES_PER_WINDOW,
+  WINDOW_MS,
+} from "./limits";
 
 /** What the protocol document shows of each schema; the ones with an id become named components. */
 export const frameDocs = z.registry<{ id?: string; description: string }>();
@@ -93,6 +101,37 @@ export const StockMoved = doc(
 export type InventoryRoomEvent = z.infer<typeof StockMoved>;
 export type RoomEvent = OrderRoomEvent | InventoryRoomEvent;
 
+// The shop's feed carries the domain events themselves (src/modules/events/announce.ts), each with its place.
+
+export const FeedEvent = doc(
+  z.strictObject({
+    id: doc(
+      z.string(),
+      "The event's id, the same as the `webhook-id` of its deliveries to subscribers. The feed keeps an id once: an event announced twice (while the first is still kept) is sent once.",
+    ),
+    type: z.enum(EVENT_TYPES),
+    occurred_at: z.iso.datetime({ offset: true }),
+    data: doc(
+      z.record(z.string(), z.unknown()),
+      "As the event's webhook delivery carries it: `order.created` and `order.updated` hold `order` (the order as GET /api/v1/orders/{id} shows it); `order.status_changed` adds `from`, `to` and `source`.",
+    ),
+  }),
+  "Something that happened in the shop, told by the service that made the change, whichever door it came through.",
+  "FeedEvent",
+);
+export type FeedEvent = z.infer<typeof FeedEvent>;
+
+const Seq = doc(
+  z.int().positive(),
+  "The event's place in the feed: one more than the event before it, never reused. Resume after the last one you saw with `?after=<seq>`.",
+);
+export const FeedEntry = doc(
+  z.strictObject({ seq: Seq, event: FeedEvent }),
+  "A kept event with its place in the feed.",
+  "FeedEntry",
+);
+export type FeedEntry = z.infer<typeof FeedEntry>;
+
 // Client -> room
 
 export const SendMessageFrame = doc(
@@ -148,6 +187,38 @@ export const InventoryEventFrame = doc(
   "Stock moved at the location.",
   "InventoryEventFrame",
 );
+export const FeedWelcomeFrame = doc(
+  z.strictObject({
+    type: z.literal("welcome"),
+    you: Member,
+    present: doc(z.array(Member), "Everyone watching now, you included."),
+    head: doc(
+      z.int().nonnegative(),
+      "The seq of the newest event when you joined (0 before the first). Every later event reaches you as an `event` frame.",
+    ),
+    oldest: doc(
+      z.int().positive().nullable(),
+      `The seq of the oldest event the feed still keeps (it keeps the newest ${FEED_KEPT}); null while it holds none.`,
+    ),
+    gap: doc(
+      z.boolean(),
+      "true when you asked to resume `after` a seq the feed no longer keeps (or has never reached): events you missed are gone. Reload what you show over REST (GET /api/v1/orders) and carry on from `head`.",
+    ),
+    recent: doc(
+      z.array(FeedEntry).max(FEED_RECENT),
+      `Joining without \`after\`, or with a gap: the newest ${FEED_RECENT} events, oldest first, for a first paint. Resuming: empty, and the events after your seq (through \`head\`) follow as \`event\` frames, in order, before any live one.`,
+    ),
+  }),
+  "The first frame on every connection to the feed.",
+  "FeedWelcomeFrame",
+);
+export const FeedEventFrame = doc(
+  z.strictObject({ type: z.literal("event"), seq: Seq, event: FeedEvent }),
+  "An event, in seq order: first those you missed (when resuming), then each as it is announced.",
+  "FeedEventFrame",
+);
+export type FeedEventFrame = z.infer<typeof FeedEventFrame>;
+
 export const ERROR_CODES = ["bad-frame", "unknown-type", "bad-message", "rate-limited"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export const ErrorFrame = doc(
@@ -155,7 +226,7 @@ export const ErrorFrame = doc(
     type: z.literal("error"),
     code: doc(
       z.enum(ERROR_CODES),
-      "bad-frame: not a JSON object with a string `type`; unknown-type: a type the room does not take; bad-message: an empty or too long body; rate-limited: too many messages, wait a moment.",
+      "bad-frame: not a JSON object with a string `type`; unknown-type: a type the room does not take (the feed takes no `message`: it is read-only); bad-message: an empty or too long body; rate-limited: too many messages, wait a moment.",
     ),
     detail: doc(z.string(), "The reason in words."),
   }),
@@ -169,9 +240,11 @@ export const PongFrame = doc(
   "PongFrame",
 );
 
-/** Every frame a room sends (an event frame carries an order or a stock event, after the room's kind). */
+/** Every frame a room sends (an event frame carries an order, a stock or a feed event, after the room's kind). */
 export type ServerFrame =
   | z.infer<typeof WelcomeFrame>
+  | z.infer<typeof FeedWelcomeFrame>
+  | FeedEventFrame
   | z.infer<typeof PresenceFrame>
   | z.infer<typeof MessageFrame>
   | { type: "event"; event: RoomEvent }
@@ -188,8 +261,11 @@ export function readBody(body: unknown): { body: string } | { refused: string } 
   return result.success ? { body: result.data } : { refused: result.error.issues[0]?.message ?? NON_EMPTY };
 }
 
-/** Reads a frame from a client: the frame, or the error frame that answers it. */
-export function readClientFrame(data: string | ArrayBuffer): ClientFrame | ErrorFrame {
+/**
+ * Reads a frame from a client: the frame, or the error frame that answers it. In a room that takes no chat
+ * (the feed), `message` is a type the room does not take.
+ */
+export function readClientFrame(data: string | ArrayBuffer, takesChat = true): ClientFrame | ErrorFrame {
   let json: unknown;
   try {
     json = JSON.parse(typeof data === "string" ? data : new TextDecoder().decode(data));
@@ -198,6 +274,9 @@ export function readClientFrame(data: string | ArrayBuffer): ClientFrame | Error
   }
   if (!Envelope.safeParse(json).success) {
     return errorFrame("bad-frame", "Frames are JSON objects with a type.");
+  }
+  if (!takesChat && (json as { type: string }).type === "message") {
+    return errorFrame("unknown-type", "This room is read-only: members cannot post.");
   }
   const parsed = ClientFrame.safeParse(json);
   if (parsed.success) return parsed.data;

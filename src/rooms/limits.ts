@@ -4,3 +4,11 @@ export const HISTORY_ON_JOIN = 100;
 /** Each member may post this many messages per window; more get a rate-limited error. */
 export const MESSAGES_PER_WINDOW = 10;
 export const WINDOW_MS = 10_000;
+
+/**
+ * The feed keeps the newest FEED_KEPT events and drops older ones as new ones arrive: a bound on its storage
+ * and on a resume's backlog, and at a busy shop's pace still days of events (a client away longer reloads).
+ */
+export const FEED_KEPT = 5000;
+/** Events in the feed's welcome for a dashboard's first paint. */
+export const FEED_RECENT = 50;

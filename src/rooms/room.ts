@@ -15,7 +15,8 @@ export const MEMBER_HEADER = "x-roms-member";
 
 const PING: ClientFrame = { type: "ping" };
 const PONG: ServerFrame = { type: "pong" };
-const send = (ws: WebSocket, frame: ServerFrame) => ws.send(JSON.stringify(frame));
+/** Sends one frame on one socket. */
+export const sendFrame = (ws: WebSocket, frame: ServerFrame) => ws.send(JSON.stringify(frame));
 
 export type PostResult =
   | RoomMessage
@@ -24,6 +25,8 @@ export type PostResult =
 export class Room extends DurableObject<Env> {
   /** Recent post times per member; kept in memory, so a restart forgives (harmless for a rate limit). */
   #recent = new Map<string, number[]>();
+  /** Whether members may post on their sockets; a read-only room answers `message` as an unknown type. */
+  protected readonly takesChat: boolean = true;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,22 +53,22 @@ export class Room extends DurableObject<Env> {
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [member.id]);
     server.serializeAttachment(member);
-    send(server, { type: "welcome", you: member, history: this.history(), present: this.present() });
+    this.greet(server, member, new URL(request.url));
     this.broadcast({ type: "presence", event: "joined", member, present: this.present() }, server);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const member = ws.deserializeAttachment() as Member;
-    const frame = (await frames()).readClientFrame(data);
+    const frame = (await frames()).readClientFrame(data, this.takesChat);
     if (frame.type === "error") {
-      send(ws, frame);
+      sendFrame(ws, frame);
     } else if (frame.type === "ping") {
       // Only a ping spelled exactly as PING is answered by the runtime; any other spelling lands here.
-      send(ws, PONG);
+      sendFrame(ws, PONG);
     } else {
       const result = await this.post(member, frame.body);
-      if ("error" in result) send(ws, { type: "error", code: result.code, detail: result.error });
+      if ("error" in result) sendFrame(ws, { type: "error", code: result.code, detail: result.error });
     }
   }
 
@@ -77,6 +80,14 @@ export class Room extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     await this.webSocketClose(ws, 1011);
+  }
+
+  /**
+   * Sends the first frames to a socket just accepted, before anyone else hears of it. Synchronous on
+   * purpose: no other call into the room runs before it returns (see FeedRoom).
+   */
+  protected greet(ws: WebSocket, member: Member, _url: URL): void {
+    sendFrame(ws, { type: "welcome", you: member, history: this.history(), present: this.present() });
   }
 
   /** Persists a chat message and sends it to everyone in the room. Also reached by RPC from REST. */

@@ -1,5 +1,6 @@
 // The rooms by name, typed: how the Worker reaches a room's RPC methods (env.ts stays free of room types).
 import type { Env } from "../env";
+import type { FeedRoom } from "./feed-room";
 import type { InventoryRoom } from "./inventory-room";
 import type { OrderRoom } from "./order-room";
 
@@ -13,3 +14,7 @@ export const orderRoom = (env: Env, orderId: string) =>
 /** One room per stock location, named by the location's id. */
 export const inventoryRoom = (env: Env, locationId: string) =>
   (env.INVENTORY_ROOM as unknown as DurableObjectNamespace<InventoryRoom>).getByName(locationId);
+
+/** The shop's one live feed. */
+export const feedRoom = (env: Env) =>
+  (env.FEED_ROOM as unknown as DurableObjectNamespace<FeedRoom>).getByName("shop");

@@ -5,6 +5,10 @@ import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
 export interface Address {
+  /** Who receives at it, when not the customer's company (orders from shops carry the buyer's name). */
+  name?: string;
+  company?: string;
+  phone?: string;
   line1: string;
   line2?: string;
   city: string;

@@ -2,6 +2,7 @@
 // that gives human numbers (R-2026-000123) that are never reused.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { Address } from "./customers";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -30,6 +31,13 @@ export const orders = sqliteTable(
     externalRef: text("external_ref"),
     customerId: text("customer_id"),
     merchant: text("merchant"),
+    /** Who bought, as the door that brought the order says (from a cart: the customer's record). */
+    buyerName: text("buyer_name"),
+    /** Lower case; orders are found by it. */
+    buyerEmail: text("buyer_email"),
+    buyerPhone: text("buyer_phone"),
+    shippingAddress: text("shipping_address", { mode: "json" }).$type<Address | null>(),
+    billingAddress: text("billing_address", { mode: "json" }).$type<Address | null>(),
     currency: text("currency").notNull(),
     subtotalMinor: integer("subtotal_minor").notNull(),
     taxMinor: integer("tax_minor").notNull(),
@@ -62,6 +70,7 @@ export const orders = sqliteTable(
     index("orders_placed_idx").on(t.placedAt, t.id),
     index("orders_status_placed_idx").on(t.status, t.placedAt, t.id),
     index("orders_customer_placed_idx").on(t.customerId, t.placedAt, t.id),
+    index("orders_buyer_email_idx").on(t.buyerEmail, t.placedAt),
   ],
 );
 

@@ -1,32 +1,8 @@
-// Tables of the Worker's own doors: raw inbound mail and the runs of the clock.
+// Tables of the Worker's own machinery: the runs of the clock and the batch guards (doors: schema/ingest.ts).
 import { sql } from "drizzle-orm";
 import { check, index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
-
-/** Every message the `email` handler received; the raw bytes live in R2 at `r2_key`. */
-export const inboundMessages = sqliteTable(
-  "inbound_messages",
-  {
-    id: text("id").primaryKey(),
-    receivedAt: text("received_at").notNull().default(now),
-    mailFrom: text("mail_from").notNull(),
-    rcptTo: text("rcpt_to").notNull(),
-    messageId: text("message_id"),
-    subject: text("subject"),
-    sha256: text("sha256").notNull(),
-    r2Key: text("r2_key").notNull(),
-    size: integer("size").notNull(),
-    /** stored: kept, not yet understood; parsed: headers read; failed: unreadable (see error). */
-    status: text("status", { enum: ["stored", "parsed", "failed"] }).notNull(),
-    error: text("error"),
-  },
-  (t) => [
-    uniqueIndex("inbound_messages_sha256_uq").on(t.sha256),
-    uniqueIndex("inbound_messages_message_id_uq").on(t.messageId),
-    index("inbound_messages_received_idx").on(t.receivedAt, t.id),
-  ],
-);
 
 /** One row per Cron Trigger firing; (cron, scheduled_at) makes a repeated firing a no-op. */
 export const cronRuns = sqliteTable(

@@ -4,6 +4,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { type Db, getDb, isoNow } from "../../db";
 import { cartLines, carts } from "../../db/schema/carts";
 import { products } from "../../db/schema/catalog";
+import { customers } from "../../db/schema/customers";
 import type { Env } from "../../env";
 import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
@@ -225,9 +226,9 @@ export async function clearCart(env: Env, principal: Principal) {
 }
 
 /** What an order is placed from: the customer user's open cart and its orderable lines at today's prices. */
-export async function cartToOrder(env: Env, userId: string) {
+export async function cartToOrder(env: Env, userId: string, customerId: string) {
   const db = getDb(env.DB);
-  const [[cart], lines] = await db.batch([
+  const [[cart], lines, [customer]] = await db.batch([
     db.select({ id: carts.id }).from(carts).where(openCartOf(userId)),
     db
       .select({
@@ -245,8 +246,9 @@ export async function cartToOrder(env: Env, userId: string) {
       .innerJoin(products, eq(products.id, cartLines.productId))
       .where(and(openCartOf(userId), eq(products.status, "published"), isNull(products.deletedAt)))
       .orderBy(cartLines.addedAt, cartLines.productId),
+    db.select().from(customers).where(eq(customers.id, customerId)),
   ]);
-  return cart && { id: cart.id, lines };
+  return cart && { id: cart.id, lines, customer };
 }
 
 /** For the batch that places an order from a cart: the cart must still be open, and is then ordered. */

@@ -1,20 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { AddressSchema } from "../../lib/address";
 import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
 import { createRouter, IdParam, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
 import { principalOf, requirePermission } from "../auth/middleware";
 import { createCustomer, getCustomer, listCustomers, updateCustomer } from "./service";
-
-const AddressSchema = z
-  .strictObject({
-    line1: z.string().trim().min(1).max(200),
-    line2: z.string().trim().max(200).optional(),
-    city: z.string().trim().min(1).max(100),
-    postal_code: z.string().trim().min(1).max(20),
-    region: z.string().trim().max(100).optional(),
-    country: z.string().regex(/^[A-Z]{2}$/, "ISO 3166-1 alpha-2, e.g. DE"),
-  })
-  .openapi("Address");
 
 const CustomerSchema = z
   .object({

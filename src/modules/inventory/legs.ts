@@ -11,6 +11,7 @@ import type { Env } from "../../env";
 import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { inventoryRoom } from "../../rooms/stubs";
+import { announceLowStock } from "./alerts";
 import type { MovementView } from "./schemas";
 
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -203,6 +204,7 @@ export const toMovementView = (m: typeof stockMovements.$inferSelect): MovementV
  * moved it. Call it once the batch that wrote the movements has applied.
  */
 export function publishMovements(env: Env, movements: MovementView[]): void {
+  announceLowStock(env, movements);
   const byLocation = new Map<string, MovementView[]>();
   for (const m of movements) byLocation.set(m.location_id, [...(byLocation.get(m.location_id) ?? []), m]);
   for (const [locationId, moved] of byLocation) {

@@ -9,7 +9,7 @@ import type { Env } from "../../env";
 import { failedAssertion, type Statement } from "../../lib/batch";
 import { sha256Hex } from "../../lib/hash";
 import { totalsOf } from "../../lib/money";
-import { badRequest, conflict, Problem } from "../../lib/problem";
+import { badRequest, conflict, notFound, Problem } from "../../lib/problem";
 import { customerRead } from "../customers/service";
 import type { PlannedMovement } from "../inventory/legs";
 import { type StockOptions, stockOptionsReads, toStockOptions } from "../inventory/levels";
@@ -45,8 +45,9 @@ async function intakeHash(intake: OrderIntake): Promise<string> {
 /** Everything intake decides from, in one round trip. */
 async function readForIntake(db: Db, intake: OrderIntake) {
   const key = { source: intake.source, externalRef: intake.external_ref };
-  const ids = intake.lines.flatMap((l) => (l.product_id ? [l.product_id] : []));
-  const skus = intake.lines.filter((l) => !l.product_id).map((l) => l.sku);
+  const given = intake.lines ?? [];
+  const ids = given.flatMap((l) => (l.product_id ? [l.product_id] : []));
+  const skus = given.filter((l) => !l.product_id).map((l) => l.sku);
   const [order, lines, ...rest] = await db.batch([
     ...orderReads(db, key),
     ...stockOptionsReads(db, { ids, skus }),
@@ -58,7 +59,7 @@ async function readForIntake(db: Db, intake: OrderIntake) {
     throw badRequest("No such customer.", [{ in: "body", path: "customer_id", message: "No such customer" }]);
   }
   const { options, bySku } = toStockOptions(stock.flat());
-  const draftLines: DraftLine[] = intake.lines.map((l, i) => {
+  const draftLines: DraftLine[] = given.map((l, i) => {
     if (l.product_id && !options.has(l.product_id)) {
       throw badRequest("No such product.", [
         { in: "body", path: `lines.${i}.product_id`, message: "No such product" },
@@ -74,7 +75,8 @@ async function readForIntake(db: Db, intake: OrderIntake) {
       wanted: [],
     };
   });
-  return { existing: loadedFrom(order, lines), draftLines, options };
+  // No lines reported: an update that keeps the order's lines.
+  return { existing: loadedFrom(order, lines), draftLines: intake.lines ? draftLines : null, options };
 }
 
 interface Plan {
@@ -174,7 +176,7 @@ async function planUpdate(
   db: Db,
   state: LoadedOrder,
   intake: OrderIntake,
-  read: { draftLines: DraftLine[]; options: Map<string, StockOptions> },
+  read: { draftLines: DraftLine[] | null; options: Map<string, StockOptions> },
   hash: string,
   actorId: string | null,
   at: string,
@@ -203,24 +205,39 @@ async function planUpdate(
     set.notes = intake.notes;
     changes.push("notes");
   }
+  const buyer = buyerColumns(intake);
+  for (const [column, change] of [
+    ["buyerName", "buyer"],
+    ["buyerEmail", "buyer"],
+    ["buyerPhone", "buyer"],
+    ["shippingAddress", "shipping address"],
+    ["billingAddress", "billing address"],
+  ] as const) {
+    const value = buyer[column];
+    if (value === undefined || JSON.stringify(value) === JSON.stringify(order[column])) continue;
+    Object.assign(set, { [column]: value });
+    if (!changes.includes(change)) changes.push(change);
+  }
   const plan: Plan = { statements: [], next: state, movements: [], events: [] };
+  const reported = read.draftLines;
   const sameLines =
-    read.draftLines.length === lines.length &&
-    read.draftLines.every((l, i) => {
-      const old = lines[i] as LineRow;
-      return (
-        old.sku === l.sku &&
-        old.quantity === l.quantity &&
-        old.unitPriceMinor === l.unitPriceMinor &&
-        old.taxRateBp === l.taxRateBp
-      );
-    });
+    reported === null ||
+    (reported.length === lines.length &&
+      reported.every((l, i) => {
+        const old = lines[i] as LineRow;
+        return (
+          old.sku === l.sku &&
+          old.quantity === l.quantity &&
+          old.unitPriceMinor === l.unitPriceMinor &&
+          old.taxRateBp === l.taxRateBp
+        );
+      }));
   let review = false;
   if (!sameLines) {
     // Lines that hold stock, or that went out already, change only by a person's decision.
     const replaceable = lines.every((l) => l.reserved === 0) && PROGRESS[order.status] < PROGRESS.shipped;
-    if (replaceable && (await replaceLines(env, db, plan, read.draftLines, read.options, actorId, at))) {
-      const totals = totalsOf(read.draftLines, intake.shipping, intake.discount);
+    if (replaceable && (await replaceLines(env, db, plan, reported, read.options, actorId, at))) {
+      const totals = totalsOf(reported, intake.shipping, intake.discount);
       Object.assign(set, {
         subtotalMinor: totals.subtotal,
         taxMinor: totals.tax,
@@ -284,6 +301,15 @@ async function planUpdate(
   return { plan, changes };
 }
 
+/** The buyer's columns an intake reports (undefined: not reported, left as they are). */
+const buyerColumns = (intake: OrderIntake): Partial<OrderRow> => ({
+  buyerName: intake.buyer?.name,
+  buyerEmail: intake.buyer?.email?.toLowerCase(),
+  buyerPhone: intake.buyer?.phone,
+  shippingAddress: intake.shipping_address,
+  billingAddress: intake.billing_address,
+});
+
 const UPDATE_ATTEMPTS = 3;
 
 export async function upsertIntake(
@@ -296,6 +322,11 @@ export async function upsertIntake(
   let read = await readForIntake(db, intake);
 
   if (!read.existing) {
+    if (!read.draftLines || !intake.currency) {
+      throw notFound(
+        `No order ${intake.external_ref} from ${intake.source} yet. An intake without lines only updates an order; send the order with its lines and currency to create it.`,
+      );
+    }
     const changes = ["created"];
     try {
       const created = await placeOrder(
@@ -306,6 +337,13 @@ export async function upsertIntake(
           externalRef: intake.external_ref,
           customerId: intake.customer_id ?? null,
           merchant: intake.merchant ?? null,
+          buyer: {
+            name: intake.buyer?.name ?? null,
+            email: intake.buyer?.email ?? null,
+            phone: intake.buyer?.phone ?? null,
+          },
+          shippingAddress: intake.shipping_address ?? null,
+          billingAddress: intake.billing_address ?? null,
           currency: intake.currency,
           lines: read.draftLines,
           shippingMinor: intake.shipping,
@@ -348,7 +386,8 @@ export async function upsertIntake(
     try {
       const committed = await commitOrder(db, state.order.id, state.order, plan.statements, plan.next);
       publishOrderChanges(env, committed, plan.movements, plan.events);
-      return { outcome: "updated", order: toOrderView(committed.order, committed.lines, "shop"), changes };
+      const outcome = changes.length > 0 ? "updated" : "unchanged";
+      return { outcome, order: toOrderView(committed.order, committed.lines, "shop"), changes };
     } catch (error) {
       if (!failedAssertion(error)) throw error;
       // Someone changed the order (or its stock) meanwhile: plan again on what is there now.

@@ -2,6 +2,7 @@
 // with its number, lines, reservations and events written in one batch that a stock change under us undoes
 // whole (then placement is planned again).
 import { type Db, getDb } from "../../db";
+import type { Address } from "../../db/schema/customers";
 import { orders } from "../../db/schema/orders";
 import type { Env } from "../../env";
 import { failedAssertion, type Statement } from "../../lib/batch";
@@ -19,12 +20,22 @@ import { commitOrder, type LoadedOrder, numberAllocation, orderEvent } from "./s
 import { publishOrderChanges } from "./transition";
 import type { OrderRow } from "./view";
 
+/** Who bought, as far as the door knows. */
+export interface Buyer {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
 export interface DraftOrder {
   kind: "sale" | "purchase";
   source: string;
   externalRef: string | null;
   customerId: string | null;
   merchant: string | null;
+  buyer: Buyer;
+  shippingAddress: Address | null;
+  billingAddress: Address | null;
   currency: string;
   lines: DraftLine[];
   shippingMinor: number;
@@ -89,6 +100,11 @@ async function planPlacement(
     externalRef: draft.externalRef,
     customerId: draft.customerId,
     merchant: draft.merchant,
+    buyerName: draft.buyer.name,
+    buyerEmail: draft.buyer.email?.toLowerCase() ?? null,
+    buyerPhone: draft.buyer.phone,
+    shippingAddress: draft.shippingAddress,
+    billingAddress: draft.billingAddress,
     currency: draft.currency,
     subtotalMinor: totals.subtotal,
     taxMinor: totals.tax,
@@ -183,7 +199,7 @@ export async function placeOrder(
         after.next ?? placed.next,
       );
       // A new order's room has nobody in it yet (and opening it would create it): only the stock rooms hear.
-      publishOrderChanges(env, committed, [...placed.movements, ...after.movements], []);
+      publishOrderChanges(env, committed, [...placed.movements, ...after.movements], [], { created: true });
       return committed;
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateOrder();
@@ -200,7 +216,7 @@ export async function placeFromCart(env: Env, principal: Principal, input: { not
   if (principal.kind !== "user" || principal.role !== "customer" || !principal.customerId) {
     throw forbidden("Orders are placed from carts by customer users linked to a customer.");
   }
-  const cart = await cartToOrder(env, principal.id);
+  const cart = await cartToOrder(env, principal.id, principal.customerId);
   if (!cart || cart.lines.length === 0) throw conflict("Your cart is empty.");
   const currencies = new Set(cart.lines.map((l) => l.currency));
   if (currencies.size > 1) throw conflict("An order is in one currency; your cart holds several. Split it.");
@@ -210,6 +226,14 @@ export async function placeFromCart(env: Env, principal: Principal, input: { not
     externalRef: null,
     customerId: principal.customerId,
     merchant: null,
+    // The customer's record says who buys and where it goes.
+    buyer: {
+      name: cart.customer?.contactName ?? cart.customer?.company ?? null,
+      email: cart.customer?.email ?? null,
+      phone: cart.customer?.phone ?? null,
+    },
+    shippingAddress: cart.customer?.shippingAddress ?? null,
+    billingAddress: cart.customer?.billingAddress ?? cart.customer?.shippingAddress ?? null,
     currency: cart.lines[0]?.currency as string,
     lines: cart.lines,
     shippingMinor: 0,

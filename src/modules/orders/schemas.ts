@@ -2,6 +2,7 @@
 // OrderIntake every door normalizes what it received into.
 import { z } from "@hono/zod-openapi";
 import { LINE_FILLS, ORDER_KINDS, ORDER_STATUSES, PAYMENT_STATUSES } from "../../db/schema/orders";
+import { AddressSchema } from "../../lib/address";
 import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
 import { Id } from "../../lib/openapi";
 import { PageQuery } from "../../lib/pagination";
@@ -26,6 +27,14 @@ const LineSchema = z.object({
   reserved: z.number().int().optional(),
 });
 
+export const BuyerSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    email: z.email().max(254).optional(),
+    phone: z.string().trim().min(1).max(50).optional(),
+  })
+  .openapi("Buyer");
+
 const OrderBase = z.object({
   id: z.string(),
   number: z.string().openapi({ example: "R-2026-000123" }),
@@ -36,6 +45,13 @@ const OrderBase = z.object({
   external_ref: z.string().nullable(),
   customer_id: z.string().nullable(),
   merchant: z.string().nullable(),
+  buyer: z.object({
+    name: z.string().nullable(),
+    email: z.string().nullable(),
+    phone: z.string().nullable(),
+  }),
+  shipping_address: AddressSchema.nullable(),
+  billing_address: AddressSchema.nullable(),
   currency: z.string(),
   totals: z.object({
     subtotal: MoneySchema,
@@ -197,7 +213,10 @@ export const OrderIntakeSchema = z
       .max(200)
       .optional()
       .openapi({ description: "For purchases: who we bought from" }),
-    currency: CurrencySchema,
+    currency: CurrencySchema.optional().openapi({ description: "Needed to create an order" }),
+    buyer: BuyerSchema.optional(),
+    shipping_address: AddressSchema.optional(),
+    billing_address: AddressSchema.optional(),
     lines: z
       .array(
         z.strictObject({
@@ -210,7 +229,12 @@ export const OrderIntakeSchema = z
         }),
       )
       .min(1)
-      .max(200),
+      .max(200)
+      .optional()
+      .openapi({
+        description:
+          "Needed to create an order; left out, an update keeps the order's lines (a shipping notice, a cancellation)",
+      }),
     shipping: MinorAmount.min(0).default(0),
     discount: MinorAmount.min(0).default(0),
     status: StatusEnum.optional().openapi({ description: "Where the sender says the order is now" }),
@@ -229,6 +253,12 @@ export const OrderIntakeSchema = z
       .optional()
       .openapi({ description: "When the buyer placed it; defaults to when ROMS received it" }),
   })
+  .refine((intake) => intake.lines === undefined || intake.currency !== undefined, {
+    path: ["currency"],
+    message: "Lines come with their currency",
+  })
   .openapi("OrderIntake");
 
 export type OrderIntake = z.output<typeof OrderIntakeSchema>;
+/** What a door's parser produces, before the schema checks it and fills defaults. */
+export type OrderIntakeInput = z.input<typeof OrderIntakeSchema>;

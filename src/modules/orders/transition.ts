@@ -8,6 +8,7 @@ import type { Env } from "../../env";
 import { failedAssertion, type Statement } from "../../lib/batch";
 import { conflict, forbidden } from "../../lib/problem";
 import { audienceOf, type Principal } from "../auth/principal";
+import { announce, domainEvent } from "../events/announce";
 import { type PlannedMovement, planMovement, publishMovements, releaseLeg, saleLeg } from "../inventory/legs";
 import { canMove, type OrderStatus, REACHED_AT, TRANSITIONS } from "./lifecycle";
 import { orderMovementContext } from "./lines";
@@ -108,18 +109,35 @@ export function planMove(db: Db, state: LoadedOrder, input: TransitionInput, at:
   };
 }
 
-/** Publishes what a committed order batch did: its movements to the stock rooms, its events to the order. */
+/**
+ * Publishes what a committed order batch did: its movements to the stock rooms, its events to the order's
+ * room, and (announce) to the shop's feed and the subscribers of order.* events. A new order is announced
+ * as order.created with the status it reached; its own room has no one in it yet.
+ */
 export function publishOrderChanges(
   env: Env,
   committed: LoadedOrder,
   movements: PlannedMovement[],
   events: Record<string, unknown>[],
+  options: { created?: boolean } = {},
 ): void {
   publishMovements(
     env,
     movements.map((m) => ({ ...m.view, reason: `Order ${committed.order.number}` })),
   );
-  if (events.length > 0) publishToOrder(env, committed.order.id, ...events);
+  if (!options.created && events.length > 0) publishToOrder(env, committed.order.id, ...events);
+  const order = toOrderView(committed.order, committed.lines, "shop");
+  const at = committed.order.updatedAt;
+  const announced = options.created
+    ? [domainEvent("order.created", { order }, at)]
+    : events.flatMap((e) =>
+        e.type === "status"
+          ? [domainEvent("order.status_changed", { order, from: e.from, to: e.to, source: e.source }, at)]
+          : e.type === "updated"
+            ? [domainEvent("order.updated", { order, changes: e.changes }, at)]
+            : [],
+      );
+  announce(env, announced);
 }
 
 /** Applies one move with its stock effects in one batch (with the order read back in the same trip). */

@@ -48,6 +48,10 @@ export function toOrderSummary(o: OrderRow, audience: Audience) {
     external_ref: o.externalRef,
     customer_id: o.customerId,
     merchant: o.merchant,
+    // Every audience sees who bought and where it goes: customers their own, vendors what they ship.
+    buyer: { name: o.buyerName, email: o.buyerEmail, phone: o.buyerPhone },
+    shipping_address: o.shippingAddress ?? null,
+    billing_address: o.billingAddress ?? null,
     currency: o.currency,
     totals: {
       subtotal: money(o.subtotalMinor, o.currency),
