@@ -30,16 +30,8 @@ export async function receiveEmail(message: InboundEmail, env: Env): Promise<Ing
     subject: message.headers.get("subject")?.slice(0, 500) ?? null,
     metadata: { from: message.from, to: message.to },
   });
+  // The record is the log of what arrived (GET /api/v1/ingest): no log line per message.
   if (record.verdict === "accepted") await env.INGEST.send({ record_id: record.id });
-  console.log(
-    JSON.stringify({
-      level: "info",
-      msg: record.verdict === "accepted" ? "email kept" : "duplicate email kept",
-      id: record.id,
-      duplicate_of: record.duplicateOf,
-      size: raw.byteLength,
-    }),
-  );
   return record;
 }
 

@@ -84,13 +84,11 @@ export async function keep(env: Env, arrival: Arrival): Promise<IngestRow> {
     subject: arrival.subject ?? null,
   };
   const deliveryId = arrival.deliveryId ?? null;
-  const [, [kept]] = await db.batch([
-    db
-      .insert(ingestRecords)
-      .values({ ...row, verdict: "accepted", outcome: "pending" })
-      .onConflictDoNothing(),
-    db.select().from(ingestRecords).where(eq(ingestRecords.id, id)),
-  ]);
+  const [kept] = await db
+    .insert(ingestRecords)
+    .values({ ...row, verdict: "accepted", outcome: "pending" })
+    .onConflictDoNothing()
+    .returning();
   if (kept) return kept;
   // The partial unique indexes refused it: a repeat. Rare, so two more trips: find the original, record this.
   const [original] = await db
