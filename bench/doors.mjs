@@ -49,8 +49,15 @@ const percentile = (values, p) => {
 async function drain(base, auth, door, since) {
   const started = performance.now();
   for (;;) {
-    const res = await fetch(`${base}/api/v1/ingest/stats?door=${door}&since=${since}`, { headers: auth });
-    const stats = await res.json();
+    let stats;
+    try {
+      const res = await fetch(`${base}/api/v1/ingest/stats?door=${door}&since=${since}`, { headers: auth });
+      stats = await res.json();
+    } catch {
+      // wrangler dev closes a kept-alive socket now and then after a load: ask again.
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
     const row = stats.doors?.[0];
     if (row && row.outcomes.pending === 0) {
       return {
@@ -92,7 +99,7 @@ export async function doorsPhase() {
   rmSync(bareState, { recursive: true, force: true });
   const bareConfig = path.join(root, "bench", "bare", "wrangler.toml");
   applyMigrations({ persistTo: bareState, quiet: true, config: bareConfig });
-  const roms = await serve({ port: ports.roms, persistTo: state, stdio: "ignore", vars: benchVars });
+  const roms = await serve({ port: ports.roms, persistTo: state, stdio: process.env.BENCH_STDIO ?? "ignore", vars: benchVars });
   const bare = await serve({ port: ports.bare, persistTo: bareState, stdio: "ignore", config: bareConfig });
   try {
     const login = await fetch(`${roms.base}/api/v1/auth/login`, {
