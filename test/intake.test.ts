@@ -45,6 +45,44 @@ describe("order intake", () => {
     expect(events).toHaveLength(1);
   });
 
+  it("an intake without lines updates an order (a shipping notice) and cannot create one", async () => {
+    const ref = `PO-${crypto.randomUUID().slice(0, 8)}`;
+    const notice = {
+      source: "mail:retailer",
+      external_ref: ref,
+      status: "shipped",
+      tracking: { number: "1Z999" },
+    };
+    const early = await integration.post("/api/v1/orders/intake", notice);
+    expect(early.status).toBe(404);
+    expect(early.body.detail).toMatch(/send the order with its lines and currency to create it/);
+    expect(
+      await env.DB.prepare("SELECT count(*) AS n FROM orders WHERE external_ref = ?").bind(ref).first("n"),
+    ).toBe(0);
+    // Lines come with their currency.
+    const { currency: _c, ...noCurrency } = purchase(ref);
+    expect((await integration.post("/api/v1/orders/intake", noCurrency)).body.errors[0].path).toBe(
+      "currency",
+    );
+
+    const created = (
+      await integration.post("/api/v1/orders/intake", purchase(ref, { buyer: { email: "Buyer@Shop.test" } }))
+    ).body.order;
+    const shipped = await integration.post("/api/v1/orders/intake", notice);
+    expect(shipped.status).toBe(200);
+    expect(shipped.body).toMatchObject({
+      outcome: "updated",
+      order: {
+        id: created.id,
+        status: "shipped",
+        tracking: { number: "1Z999" },
+        buyer: { email: "buyer@shop.test" },
+      },
+    });
+    expect(shipped.body.order.lines).toHaveLength(1);
+    expect(shipped.body.order.totals.total.amount).toBe(created.totals.total.amount);
+  });
+
   it("concurrent deliveries of a new order still make one order", async () => {
     const ref = `PO-${crypto.randomUUID().slice(0, 8)}`;
     const results = await Promise.all(

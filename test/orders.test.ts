@@ -161,6 +161,14 @@ describe("placing from the cart", () => {
       totals: { subtotal: { amount: 5000 } },
     });
     expect(placed.body.staff_notes).toBeUndefined();
+    // Who buys and where it goes come from the customer's record, and the customer sees them.
+    expect(placed.body).toMatchObject({
+      buyer: { name: "Happy Path Co", email: "happypathco@customer.test", phone: null },
+      shipping_address: null,
+    });
+    expect((await api.get(`/api/v1/orders/${placed.body.id}`)).body.buyer.email).toBe(
+      "happypathco@customer.test",
+    );
     expect(await level(p.id)).toMatchObject({ on_hand: 10, reserved: 4, available: 6 });
     // The cart was used: a new one is empty.
     expect((await api.get("/api/v1/cart")).body.lines).toEqual([]);

@@ -146,7 +146,7 @@ const routes = {
     responses: {
       200: json(IntakeResultSchema, "Updated or unchanged"),
       201: json(IntakeResultSchema, "Created"),
-      ...problems(400, 401, 403, 409, 422),
+      ...problems(400, 401, 403, 404, 409, 422),
     },
   }),
   messages: createRoute({
