@@ -99,7 +99,12 @@ export async function doorsPhase() {
   rmSync(bareState, { recursive: true, force: true });
   const bareConfig = path.join(root, "bench", "bare", "wrangler.toml");
   applyMigrations({ persistTo: bareState, quiet: true, config: bareConfig });
-  const roms = await serve({ port: ports.roms, persistTo: state, stdio: process.env.BENCH_STDIO ?? "ignore", vars: benchVars });
+  const roms = await serve({
+    port: ports.roms,
+    persistTo: state,
+    stdio: process.env.BENCH_STDIO ?? "ignore",
+    vars: benchVars,
+  });
   const bare = await serve({ port: ports.bare, persistTo: bareState, stdio: "ignore", config: bareConfig });
   try {
     const login = await fetch(`${roms.base}/api/v1/auth/login`, {
