@@ -8,6 +8,7 @@ import type { EventType } from "../src/db/schema/events";
 import worker from "../src/index";
 import { announce, domainEvent, type EventMessage } from "../src/modules/events/announce";
 import { backoffSeconds } from "../src/modules/events/deliver";
+import { requeueStalled } from "../src/modules/events/fanout";
 import { type ApiClient, actingAs, makeOrder, seedUser, tokenFor } from "./helpers";
 import type { ReceivedRequest } from "./servers/receiver";
 
@@ -310,6 +311,37 @@ describe("delivering events", () => {
     expect(result.explicitAcks).toHaveLength(1);
     const [dead] = await deliveriesOf(target.subscription.id);
     expect(dead).toMatchObject({ id: delivery?.id, status: "dead", next_attempt_at: null });
+  });
+
+  it("the clock sends again a delivery whose queue message was lost, and only one that long overdue", async () => {
+    const target = await subscribe(["order.updated"]);
+    const [lost, recent] = [crypto.randomUUID(), crypto.randomUUID()];
+    const payload = JSON.stringify({
+      type: "order.updated",
+      timestamp: "2026-11-20T10:00:00.000Z",
+      data: {},
+    });
+    // Written as a fan-out writes them, with no message on the queue: one waiting 8 hours, one 10 minutes.
+    const now = new Date();
+    const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+    for (const [id, at] of [
+      [lost, ago(8 * 3600_000)],
+      [recent, ago(10 * 60_000)],
+    ] as const) {
+      await env.DB.prepare(
+        `INSERT INTO event_deliveries (id, subscription_id, event_id, event_type, payload, status, created_at, updated_at)
+         VALUES (?, ?, ?, 'order.updated', ?, 'pending', ?, ?)`,
+      )
+        .bind(id, target.subscription.id, `evt-${id}`, payload, at, at)
+        .run();
+    }
+    expect(await requeueStalled(env, now)).toEqual({ requeued: 1 });
+    await vi.waitFor(async () => {
+      const byId = Object.fromEntries((await deliveriesOf(target.subscription.id)).map((d) => [d.id, d]));
+      expect(byId[lost]).toMatchObject({ status: "delivered", attempt_count: 1 });
+      expect(byId[recent]).toMatchObject({ status: "pending", attempt_count: 0 });
+    }, QUEUE_DEADLINE);
+    expect((await target.log()).map((r) => r.headers["webhook-id"])).toEqual([`evt-${lost}`]);
   });
 
   it("retries back off from the base to at most six hours, spanning more than a day over 20 retries", () => {

@@ -54,6 +54,8 @@ export const eventDeliveries = sqliteTable(
   (t) => [
     uniqueIndex("event_deliveries_event_uq").on(t.subscriptionId, t.eventId),
     index("event_deliveries_sub_idx").on(t.subscriptionId, t.createdAt, t.id),
+    // The clock's sweep for deliveries whose queue message was lost: only waiting ones are in it.
+    index("event_deliveries_waiting_idx").on(t.updatedAt).where(sql`status IN ('pending', 'retrying')`),
   ],
 );
 

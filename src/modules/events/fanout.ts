@@ -69,3 +69,28 @@ export async function queueDeliveries(env: Env, deliveryIds: string[]): Promise<
     }
   }
 }
+
+/** Longer than any wait between attempts (6 h), with an hour to spare. */
+export const STALLED_AFTER_MS = 7 * 60 * 60_000;
+
+/**
+ * Deliveries still waiting long after their next attempt was due: their queue message was lost (a send that
+ * failed after the row was written, a queue that dropped it). The clock sends them again; an attempt's
+ * number is claimed in D1, so a message that was only late makes no second attempt with the same number.
+ */
+export async function requeueStalled(env: Env, now: Date): Promise<{ requeued: number }> {
+  const before = new Date(now.getTime() - STALLED_AFTER_MS).toISOString();
+  const { results } = await env.DB.prepare(
+    `SELECT id FROM event_deliveries WHERE status IN ('pending', 'retrying') AND updated_at < ? LIMIT 1000`,
+  )
+    .bind(before)
+    .all<{ id: string }>();
+  for (let i = 0; i < results.length; i += SEND_BATCH) {
+    await env.EVENTS.sendBatch(
+      results
+        .slice(i, i + SEND_BATCH)
+        .map((r) => ({ body: { kind: "deliver", delivery_id: r.id } satisfies EventMessage })),
+    );
+  }
+  return { requeued: results.length };
+}

@@ -2,6 +2,7 @@
 import type { Env } from "../../env";
 import { purgeIdempotencyKeys } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
+import { requeueStalled } from "../events/fanout";
 import { requeueUnread } from "../ingest/store";
 
 export interface CronJob {
@@ -11,7 +12,10 @@ export interface CronJob {
 
 /** Jobs per cron expression (wrangler.toml [triggers]). Scrapes and store pulls register here. */
 export const CRON_JOBS: Record<string, CronJob[]> = {
-  "*/15 * * * *": [{ name: "requeue-unread-ingest", run: (env, at) => requeueUnread(env, at) }],
+  "*/15 * * * *": [
+    { name: "requeue-unread-ingest", run: (env, at) => requeueUnread(env, at) },
+    { name: "requeue-stalled-deliveries", run: (env, at) => requeueStalled(env, at) },
+  ],
   "0 3 * * *": [{ name: "purge-idempotency-keys", run: (env) => purgeIdempotencyKeys(env.DB) }],
 };
 

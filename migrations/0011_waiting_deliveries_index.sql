@@ -1,0 +1,1 @@
+CREATE INDEX `event_deliveries_waiting_idx` ON `event_deliveries` (`updated_at`) WHERE status IN ('pending', 'retrying');
