@@ -1,10 +1,11 @@
 // The signed-webhook door end to end: signatures made by the independent standardwebhooks library and by
 // hand-computed HMACs, kept raw before the answer, read into orders by the INGEST queue, exactly once.
-
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createHmac } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { beforeAll, describe, expect, it } from "vitest";
+import worker from "../src/index";
 import { type ApiClient, actingAs, bearer, call, problemOf, seedUser, tokenFor } from "./helpers";
 import { readingOf, recordsOf, seedWebhookSource } from "./ingest-helpers";
 
@@ -240,5 +241,33 @@ describe("the webhook door", () => {
     expect(res.status).toBe(202);
     const read = await readingOf(token, ((await res.json()) as any).id);
     expect(read).toMatchObject({ outcome: "no_order", results: [] });
+  });
+});
+
+describe("the webhook door's rate limit", () => {
+  it("answers 429 with Retry-After once the source's budget is spent, and keeps nothing", async () => {
+    await seedWebhookSource("busy-shop", "standard", [SECRET_A]);
+    // The limiter is the platform's (WEBHOOK_LIMITER); what ROMS owes is asking it per source and answering.
+    const asked: string[] = [];
+    const spent = {
+      limit: async ({ key }: { key: string }) => {
+        asked.push(key);
+        return { success: false };
+      },
+    } as unknown as RateLimit;
+    const delivery = standardDelivery(SECRET_A, { type: "order.created", data: intakeOf("RL-1") });
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request("http://roms.test/api/v1/webhooks/busy-shop", delivery.init),
+      { ...env, WEBHOOK_LIMITER: spent },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("60");
+    expect(res.headers.get("content-type")).toBe("application/problem+json");
+    expect(asked).toEqual(["source:busy-shop"]);
+    const token = await tokenFor(await seedUser("staff"));
+    expect(await recordsOf(token, "busy-shop", "webhook")).toHaveLength(0);
   });
 });
