@@ -16,6 +16,7 @@ import { cartRoutes } from "./modules/carts/routes";
 import { catalogRoutes } from "./modules/catalog/routes";
 import { credentialRoutes } from "./modules/credentials/routes";
 import { customerRoutes } from "./modules/customers/routes";
+import { deviceRoutes } from "./modules/devices/routes";
 import { eventRoutes } from "./modules/events/routes";
 import { healthRoutes } from "./modules/health/routes";
 import { ingestRoutes } from "./modules/ingest/routes";
@@ -127,6 +128,7 @@ export function createApp() {
     .route("/", inventoryRoutes)
     .route("/", cartRoutes)
     .route("/", orderRoutes)
+    .route("/", deviceRoutes)
     .route("/", ingestRoutes)
     .route("/", ingestSettingsRoutes)
     .route("/", eventRoutes)

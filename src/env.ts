@@ -18,6 +18,7 @@ export interface Bindings {
   ASSETS: Fetcher;
   LOGIN_LIMITER: RateLimit;
   WEBHOOK_LIMITER: RateLimit;
+  DEVICE_LIMITER: RateLimit;
 
   /** "development", "staging" or "production". Production refuses to issue tokens without JWT_SECRETS. */
   ENVIRONMENT: string;

@@ -1,15 +1,32 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { startAgent } from "../src/agent.ts";
+import { Forwarder } from "../src/forwarder.ts";
 import { Outbox } from "../src/outbox.ts";
 import { cleanScan, parsePorts } from "../src/reader.ts";
 import { fakeApi, portPair, until } from "./harness.ts";
 
 const quiet = () => {};
 const outboxDir = () => mkdtemp(path.join(tmpdir(), "roms-outbox-"));
+const agentVersion = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")).version;
+
+/** An outbox holding n events already read (as if the API had been away), oldest first. */
+async function filledOutbox(n: number): Promise<Outbox> {
+  const outbox = await new Outbox(await outboxDir()).init();
+  for (let i = 0; i < n; i++) {
+    await outbox.put({
+      id: `${String(1_000 + i).padStart(15, "0")}-000000-e${i}`,
+      kind: "barcode",
+      value: `59012341${String(i).padStart(5, "0")}`,
+      source: "stockroom",
+      at: new Date(Date.UTC(2026, 10, 22, 9, 0, i)).toISOString(),
+    });
+  }
+  return outbox;
+}
 
 describe("the agent", () => {
   const cleanups: (() => unknown)[] = [];
@@ -17,7 +34,7 @@ describe("the agent", () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
   });
 
-  it("forwards card and barcode lines from real serial ports, in order, with idempotency keys", async () => {
+  it("forwards card and barcode lines from real serial ports, in order, with the agent version", async () => {
     const api = await fakeApi();
     await api.start();
     const card = await portPair();
@@ -46,16 +63,17 @@ describe("the agent", () => {
     await until(() => api.received.length === 3);
 
     assert.deepEqual(
-      api.received.map((r) => [r.body.kind, r.body.source, r.body.value]),
+      api.received.map((r) => [r.event.kind, r.event.source, r.event.value]),
       [
         ["card", "door", "04A1B2C3D4"],
         ["barcode", "stockroom", "4006381333931"],
         ["barcode", "stockroom", "5901234123457"],
       ],
     );
-    for (const r of api.received) {
-      assert.equal(r.idempotencyKey, r.body.id);
+    for (const r of api.requests) {
+      assert.equal(r.status, 200);
       assert.equal(r.authorization, "Bearer device-token-1");
+      assert.equal(r.agentVersion, agentVersion);
     }
     await until(async () => (await agent.outbox.pending()).length === 0);
   });
@@ -89,17 +107,18 @@ describe("the agent", () => {
     await api.start();
     await until(() => api.received.length === 3);
     assert.deepEqual(
-      api.received.map((r) => r.body.value),
+      api.received.map((r) => r.event.value),
       ["111", "222", "333"],
     );
     await until(async () => (await second.outbox.pending()).length === 0);
   });
 
-  it("keeps retrying through API errors and keeps a refused event aside instead of dropping it", async () => {
+  it("keeps everything through 5xx, 401 and 400 answers, retrying with backoff, then delivers", async () => {
     const api = await fakeApi();
     await api.start();
     api.status = 503;
     const scanner = await portPair();
+    const lines: Record<string, unknown>[] = [];
     const agent = await startAgent({
       apiUrl: api.url,
       deviceToken: "t",
@@ -107,21 +126,141 @@ describe("the agent", () => {
       ports: [{ name: "shop", kind: "barcode", path: scanner.device, baudRate: 9600 }],
       minBackoffMs: 50,
       maxBackoffMs: 100,
-      log: quiet,
+      log: (line) => lines.push(line),
     });
     cleanups.push(
       () => agent.stop(),
       () => api.stop(),
       scanner.close,
     );
+    const answered = (status: number) => api.requests.filter((r) => r.status === status).length;
 
     await scanner.write("777\n");
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => answered(503) >= 2);
+    api.status = 401;
+    await until(() => answered(401) >= 2);
     assert.equal((await agent.outbox.pending()).length, 1);
+    assert.deepEqual(await readdir(agent.outbox.deadDir), []);
 
-    api.status = 422;
-    await until(async () => (await readdir(agent.outbox.deadDir)).length === 1);
-    assert.equal((await agent.outbox.pending()).length, 0);
+    api.status = 200;
+    api.badRequestOnce();
+    await until(() => api.received.length === 1);
+    assert.equal(answered(400), 1);
+    assert.equal(api.received[0]?.event.value, "777");
+    assert.deepEqual(await readdir(agent.outbox.deadDir), []);
+    assert.ok(lines.some((l) => l.level === "error" && l.status === 400));
+    await until(async () => (await agent.outbox.pending()).length === 0);
+  });
+
+  it("acks accepted and duplicate events and moves only the refused one to dead/, with its reason", async () => {
+    const api = await fakeApi();
+    await api.start();
+    const outbox = await filledOutbox(4);
+    const [first, already, bad, last] = (await outbox.pending()).map((e) => e.id);
+    api.seen.add(already!);
+    api.refuse.set(bad!, "unknown card 04A1");
+    const lines: Record<string, unknown>[] = [];
+    const forwarder = new Forwarder(outbox, {
+      apiUrl: api.url,
+      deviceToken: "t",
+      minBackoffMs: 50,
+      log: (line) => lines.push(line),
+    });
+    forwarder.start();
+    cleanups.push(
+      () => forwarder.stop(),
+      () => api.stop(),
+    );
+
+    await until(async () => (await outbox.pending()).length === 0);
+    assert.deepEqual(
+      api.requests.map((r) => [r.status, r.ids]),
+      [[200, [first, already, bad, last]]],
+    );
+    assert.deepEqual(
+      api.received.map((r) => r.event.id),
+      [first, last],
+    );
+    assert.deepEqual(await readdir(outbox.deadDir), [`${bad}.json`]);
+    const dead = JSON.parse(await readFile(path.join(outbox.deadDir, `${bad}.json`), "utf8"));
+    assert.equal(dead.reason, "unknown card 04A1");
+    assert.equal(dead.event.id, bad);
+    const batch = lines.find((l) => l.msg?.toString().startsWith("batch sent"));
+    assert.deepEqual(
+      [batch?.delivered, batch?.accepted, batch?.duplicates, batch?.refused],
+      [3, 2, 1, [{ id: bad, reason: "unknown card 04A1" }]],
+    );
+  });
+
+  it("sends events in order in batches of 50", async () => {
+    const api = await fakeApi();
+    await api.start();
+    const outbox = await filledOutbox(120);
+    const ids = (await outbox.pending()).map((e) => e.id);
+    const forwarder = new Forwarder(outbox, { apiUrl: api.url, deviceToken: "t", log: quiet });
+    forwarder.start();
+    cleanups.push(
+      () => forwarder.stop(),
+      () => api.stop(),
+    );
+
+    await until(async () => (await outbox.pending()).length === 0);
+    assert.deepEqual(
+      api.requests.map((r) => [r.status, r.ids.length]),
+      [
+        [200, 50],
+        [200, 50],
+        [200, 20],
+      ],
+    );
+    assert.deepEqual(
+      api.requests.flatMap((r) => r.ids),
+      ids,
+    );
+    assert.deepEqual(
+      api.received.map((r) => r.event.id),
+      ids,
+    );
+  });
+
+  it("honours 429 Retry-After: sends the same batch once after the wait, before the ones behind it", async () => {
+    const api = await fakeApi();
+    await api.start();
+    api.rateLimitOnce(1);
+    const outbox = await filledOutbox(60);
+    const ids = (await outbox.pending()).map((e) => e.id);
+    // A backoff of 50 ms: a retry that ignored Retry-After would come far sooner than 1 s.
+    const forwarder = new Forwarder(outbox, {
+      apiUrl: api.url,
+      deviceToken: "t",
+      minBackoffMs: 50,
+      log: quiet,
+    });
+    forwarder.start();
+    // New scans wake a backoff, but must not cut short the wait the API asked for.
+    const nudge = setInterval(() => forwarder.notify(), 50);
+    cleanups.push(
+      () => clearInterval(nudge),
+      () => forwarder.stop(),
+      () => api.stop(),
+    );
+
+    await until(async () => (await outbox.pending()).length === 0);
+    clearInterval(nudge);
+    assert.deepEqual(
+      api.requests.map((r) => [r.status, r.ids]),
+      [
+        [429, ids.slice(0, 50)],
+        [200, ids.slice(0, 50)],
+        [200, ids.slice(50)],
+      ],
+    );
+    const [limited, retried] = api.requests;
+    assert.ok(retried!.at - limited!.at >= 950, `retried after ${retried!.at - limited!.at} ms`);
+    assert.deepEqual(
+      api.received.map((r) => r.event.id),
+      ids,
+    );
   });
 
   it("ignores a half-written event left by a crash", async () => {

@@ -6,6 +6,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { ScanEvent } from "../src/outbox.ts";
 
 export interface PortPair {
   /** The end the agent opens. */
@@ -45,22 +46,68 @@ export async function portPair(): Promise<PortPair> {
   };
 }
 
+/** An event the API took (accepted; not a duplicate), with the request it came in. */
 export interface Received {
-  idempotencyKey: string | undefined;
   authorization: string | undefined;
-  body: Record<string, string>;
+  agentVersion: string | undefined;
+  event: ScanEvent;
+}
+
+/** One request that reached the API, and what it answered. */
+export interface Request {
+  /** Date.now() when the request arrived. */
+  at: number;
+  status: number;
+  authorization: string | undefined;
+  agentVersion: string | undefined;
+  /** The ids of the events sent, in the order sent (empty if the body was unreadable). */
+  ids: string[];
 }
 
 export interface FakeApi {
   url: string;
+  /** Events taken, in order of arrival, once each. */
   received: Received[];
-  /** Status to answer with; default 201. */
+  /** Every request, in order of arrival, with the status answered. */
+  requests: Request[];
+  /** Status for a whole batch; 200 (per-event verdicts) unless set. */
   status: number;
+  /** Event ids the API already has: answered "duplicate". */
+  seen: Set<string>;
+  /** Event ids to refuse, with the reason. */
+  refuse: Map<string, string>;
+  /** Answers the next request 429 with this Retry-After (seconds), then as usual. */
+  rateLimitOnce(retryAfterSeconds: number): void;
+  /** Answers the next request 400 (malformed request), then as usual. */
+  badRequestOnce(): void;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Listens on a fixed loopback port so it can go down and come back at the same address. */
+/** The events of a well-formed request body ({ events: [1 to 200 ScanEvents] }), or undefined. */
+function eventsOf(text: string): ScanEvent[] | undefined {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const events = (body as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events) || events.length < 1 || events.length > 200) return undefined;
+  const wellFormed = (e: Partial<ScanEvent>) =>
+    typeof e?.id === "string" &&
+    (e.kind === "card" || e.kind === "barcode") &&
+    typeof e.value === "string" &&
+    typeof e.source === "string" &&
+    typeof e.at === "string";
+  return events.every(wellFormed) ? (events as ScanEvent[]) : undefined;
+}
+
+/**
+ * Speaks POST /api/v1/devices/events: one verdict per event (accepted, duplicate, refused with a reason),
+ * or a whole-batch status. Listens on a fixed loopback port so it can go down and come back at the same
+ * address.
+ */
 export async function fakeApi(): Promise<FakeApi> {
   const probe = createServer();
   await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
@@ -68,23 +115,55 @@ export async function fakeApi(): Promise<FakeApi> {
   await new Promise<void>((r) => probe.close(() => r()));
 
   let server: Server | undefined;
+  const once: { status: number; headers: Record<string, string> }[] = [];
   const api: FakeApi = {
     url: `http://127.0.0.1:${port}`,
     received: [],
-    status: 201,
+    requests: [],
+    status: 200,
+    seen: new Set(),
+    refuse: new Map(),
+    rateLimitOnce(retryAfterSeconds) {
+      once.push({ status: 429, headers: { "retry-after": String(retryAfterSeconds) } });
+    },
+    badRequestOnce() {
+      once.push({ status: 400, headers: {} });
+    },
     async start() {
       server = createServer((req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
-          if (api.status < 300) {
-            api.received.push({
-              idempotencyKey: req.headers["idempotency-key"] as string | undefined,
-              authorization: req.headers.authorization,
-              body: JSON.parse(Buffer.concat(chunks).toString("utf8")),
-            });
+          const authorization = req.headers.authorization;
+          const agentVersion = req.headers["x-agent-version"] as string | undefined;
+          const events = eventsOf(Buffer.concat(chunks).toString("utf8"));
+          const forced = events ? once.shift() : undefined;
+          const status =
+            req.method !== "POST" || req.url !== "/api/v1/devices/events" || !events
+              ? 400
+              : (forced?.status ?? api.status);
+          api.requests.push({
+            at: Date.now(),
+            status,
+            authorization,
+            agentVersion,
+            ids: events?.map((e) => e.id) ?? [],
+          });
+          if (status !== 200 || !events) {
+            res
+              .writeHead(status, { "content-type": "application/json", ...forced?.headers })
+              .end(JSON.stringify({ error: `answered ${status}` }));
+            return;
           }
-          res.writeHead(api.status, { "content-type": "application/json" }).end("{}");
+          const results = events.map((event) => {
+            const reason = api.refuse.get(event.id);
+            if (reason !== undefined) return { id: event.id, verdict: "refused", reason };
+            if (api.seen.has(event.id)) return { id: event.id, verdict: "duplicate" };
+            api.seen.add(event.id);
+            api.received.push({ authorization, agentVersion, event });
+            return { id: event.id, verdict: "accepted" };
+          });
+          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results }));
         });
       });
       await new Promise<void>((r) => server?.listen(port, "127.0.0.1", r));

@@ -3,6 +3,7 @@ import * as auth from "./schema/auth";
 import * as carts from "./schema/carts";
 import * as catalog from "./schema/catalog";
 import * as customers from "./schema/customers";
+import * as devices from "./schema/devices";
 import * as events from "./schema/events";
 import * as idempotency from "./schema/idempotency";
 import * as ingest from "./schema/ingest";
@@ -23,6 +24,7 @@ export const schema = {
   ...orders,
   ...ingest,
   ...events,
+  ...devices,
 };
 
 const make = (d1: D1Database) => drizzle(d1, { schema });

@@ -96,6 +96,8 @@ export const devices = sqliteTable(
     createdBy: text("created_by").notNull(),
     createdAt: text("created_at").notNull().default(now),
     lastSeenAt: text("last_seen_at"),
+    /** What the device's agent says it is (x-agent-version), as of its last delivery. */
+    agentVersion: text("agent_version"),
     revokedAt: text("revoked_at"),
   },
   (t) => [

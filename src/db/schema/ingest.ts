@@ -9,8 +9,19 @@ const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 export const INGEST_DOORS = ["webhook", "email", "scrape", "pull", "import", "device"] as const;
 /** accepted: kept and read; refused: not taken (see reason), nothing else done; duplicate: seen before. */
 export const INGEST_VERDICTS = ["accepted", "refused", "duplicate"] as const;
-/** What reading an accepted payload did; pending until it has been read. */
-export const INGEST_OUTCOMES = ["pending", "created", "updated", "unchanged", "failed", "no_order"] as const;
+/**
+ * What reading an accepted payload did; pending until it has been read. recorded: taken into records of its
+ * own rather than orders (a device's reads).
+ */
+export const INGEST_OUTCOMES = [
+  "pending",
+  "created",
+  "updated",
+  "unchanged",
+  "failed",
+  "no_order",
+  "recorded",
+] as const;
 
 export type IngestDoor = (typeof INGEST_DOORS)[number];
 export type IngestVerdict = (typeof INGEST_VERDICTS)[number];

@@ -28,6 +28,7 @@ export const DeviceSchema = z
     created_by: z.string(),
     created_at: z.string(),
     last_seen_at: z.string().nullable(),
+    agent_version: z.string().nullable().openapi({ description: "As the agent said at its last delivery" }),
     revoked_at: z.string().nullable(),
   })
   .openapi("Device");

@@ -64,6 +64,7 @@ const deviceView = (d: typeof devices.$inferSelect) => ({
   created_by: d.createdBy,
   created_at: d.createdAt,
   last_seen_at: d.lastSeenAt,
+  agent_version: d.agentVersion,
   revoked_at: d.revokedAt,
 });
 

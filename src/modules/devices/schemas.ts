@@ -1,0 +1,51 @@
+// The device door's contract: a batch of reads from an on-site agent, answered read by read.
+import { z } from "@hono/zod-openapi";
+import { DEVICE_EVENT_KINDS } from "../../db/schema/devices";
+
+/** Reads a device may send in one request. */
+export const MAX_BATCH = 200;
+
+/** One read as the agent sends it (agent/src/outbox.ts ScanEvent); checked read by read. */
+export const DeviceEventSchema = z
+  .strictObject({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ description: "The agent's id for the read: resending it is harmless" }),
+    kind: z.enum(DEVICE_EVENT_KINDS),
+    value: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[\x20-\x7e]+$/, "Printable ASCII, as card readers and scanners send it")
+      .openapi({ description: "The card UID or barcode text" }),
+    source: z.string().min(1).max(64).openapi({ description: "The agent's name for the port, e.g. door" }),
+    at: z.iso.datetime({ offset: true }).openapi({ description: "When it was read" }),
+  })
+  .openapi("DeviceEvent");
+
+export const DeviceBatchSchema = z
+  .strictObject({
+    events: z
+      .array(
+        // Only the id is needed to answer a read; everything else is checked read by read, so one bad read
+        // is refused alone and the rest of the batch is taken.
+        z.looseObject({ id: z.string().min(1).max(64) }).openapi({ description: "A DeviceEvent" }),
+      )
+      .min(1)
+      .max(MAX_BATCH),
+  })
+  .openapi("DeviceEventBatch");
+
+export const DeviceBatchResultSchema = z
+  .object({
+    results: z.array(
+      z.object({
+        id: z.string(),
+        verdict: z.enum(["accepted", "duplicate", "refused"]),
+        reason: z.string().optional().openapi({ description: "Why a read was refused, for a person" }),
+      }),
+    ),
+  })
+  .openapi("DeviceEventResults");
