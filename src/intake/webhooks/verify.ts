@@ -2,6 +2,7 @@
 // headers and raw body in, a verdict out; a refusal says which header and what was wrong, never a secret.
 import type { WebhookKind } from "../../db/schema/ingest";
 import { sha256Hex } from "../../lib/hash";
+import { fromBase64, secretKey } from "../../lib/standard-webhooks";
 
 export type Verification =
   | { ok: true; deliveryId: string; topic: string | null }
@@ -98,8 +99,7 @@ async function verifyStandard(
   }
 
   const keys = secrets.flatMap((secret) => {
-    // The reference libraries take a secret without the whsec_ prefix as base64 all the same.
-    const key = fromBase64(secret.startsWith("whsec_") ? secret.slice("whsec_".length) : secret);
+    const key = secretKey(secret);
     return key && key.length > 0 ? [key] : [];
   });
   if (keys.length === 0) return refuse(noKeys(secrets, "a whsec_<base64> key"));
@@ -184,14 +184,6 @@ const header = (headers: Headers, name: string) => {
   const value = headers.get(name)?.trim();
   return value ? value : null;
 };
-
-function fromBase64(text: string): Uint8Array | null {
-  try {
-    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
-  }
-}
 
 const secretsCount = (n: number) => (n === 1 ? "the source's secret" : `any of the source's ${n} secrets`);
 

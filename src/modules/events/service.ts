@@ -12,12 +12,12 @@ import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { newestFirst } from "../../lib/pagination";
 import { badRequest, conflict, notFound, serviceUnavailable } from "../../lib/problem";
+import { newSecret } from "../../lib/standard-webhooks";
 import type { Principal } from "../auth/principal";
 import { domainEvent } from "./announce";
 import { cancelWaitingStatement } from "./deliver";
 import { payloadOf, queueDeliveries } from "./fanout";
 import type { SUBSCRIBABLE_TYPES } from "./schemas";
-import { newSecret } from "./sign";
 
 type Subscribable = (typeof SUBSCRIBABLE_TYPES)[number];
 type Subscription = typeof eventSubscriptions.$inferSelect;

@@ -7,6 +7,7 @@ import type { Env } from "../../../env";
 import { isUniqueViolation } from "../../../lib/db-errors";
 import { newId } from "../../../lib/ids";
 import { badRequest, conflict, notFound } from "../../../lib/problem";
+import { newSecret } from "../../../lib/standard-webhooks";
 
 type SourceRow = typeof webhookSources.$inferSelect;
 type SecretRow = typeof webhookSecrets.$inferSelect;
@@ -47,12 +48,6 @@ const sourceView = (origin: string, s: SourceRow, secrets: SecretRow[]) => ({
   updated_at: s.updatedAt,
 });
 
-/** `whsec_` and 32 random bytes in base64, as the Standard Webhooks libraries expect. */
-export function newStandardSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return `whsec_${btoa(String.fromCharCode(...bytes))}`;
-}
-
 function standardSecretError(secret: string): string | null {
   const key = secret.startsWith("whsec_") ? secret.slice("whsec_".length) : null;
   const bytes =
@@ -65,7 +60,7 @@ function standardSecretError(secret: string): string | null {
 /** The secret to keep for a source of this kind: the one given once checked, or a new one for standard. */
 function secretFor(kind: WebhookKind, given: string | undefined): string {
   if (given === undefined) {
-    if (kind === "standard") return newStandardSecret();
+    if (kind === "standard") return newSecret();
     throw badRequest(`A ${kind} source needs the secret ${kind} signs its webhooks with.`, [
       { in: "body", path: "secret", message: WHERE_THE_SHOP_SHOWS_IT[kind] },
     ]);
