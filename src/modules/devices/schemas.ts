@@ -1,6 +1,7 @@
 // The device door's contract: a batch of reads from an on-site agent, answered read by read.
 import { z } from "@hono/zod-openapi";
 import { DEVICE_EVENT_KINDS } from "../../db/schema/devices";
+import { plausibleInstant } from "../../lib/time";
 
 /** Reads a device may send in one request. */
 export const MAX_BATCH = 200;
@@ -21,7 +22,13 @@ export const DeviceEventSchema = z
       .regex(/^[\x20-\x7e]+$/, "Printable ASCII, as card readers and scanners send it")
       .openapi({ description: "The card UID or barcode text" }),
     source: z.string().min(1).max(64).openapi({ description: "The agent's name for the port, e.g. door" }),
-    at: z.iso.datetime({ offset: true }).openapi({ description: "When it was read" }),
+    at: z.iso
+      .datetime({ offset: true })
+      .refine(
+        (at) => plausibleInstant(at),
+        "A read time before 2000 or more than a day ahead: check the device's clock",
+      )
+      .openapi({ description: "When it was read" }),
   })
   .openapi("DeviceEvent");
 

@@ -2,7 +2,7 @@
 // was and, once read, what it did. A repeat (the sender's delivery id again, or for mail the same bytes) is
 // recorded as a duplicate of the first and never read twice.
 import { and, eq, inArray, lt, or, sql } from "drizzle-orm";
-import { getDb } from "../../db";
+import { type Db, getDb } from "../../db";
 import {
   type IngestDoor,
   type IngestOutcome,
@@ -151,9 +151,37 @@ export interface Reading {
 }
 
 /**
- * Writes what reading each record did, in one batch; each reading counts one attempt. `firstOnly` (the
- * queue's readings) writes only records still pending: a redelivered message does not count twice.
+ * The statement that writes what reading one record did (one more attempt), for the caller's batch.
+ * `firstOnly` writes only a record still pending: a redelivered queue message does not count twice.
  */
+export const settleStatement = (
+  db: Db,
+  id: string,
+  reading: Reading,
+  at: string,
+  options: { firstOnly?: boolean } = {},
+) =>
+  db
+    .update(ingestRecords)
+    .set({
+      outcome: reading.outcome,
+      detail: reading.detail,
+      results: reading.results,
+      orderId: reading.results[0]?.order_id ?? null,
+      ...(reading.subject !== undefined && { subject: reading.subject.slice(0, 500) }),
+      attempts: sql`${ingestRecords.attempts} + 1`,
+      processedAt: at,
+    })
+    .where(
+      and(
+        eq(ingestRecords.id, id),
+        eq(ingestRecords.verdict, "accepted"),
+        options.firstOnly ? eq(ingestRecords.outcome, "pending") : undefined,
+      ),
+    )
+    .returning();
+
+/** Writes what reading each record did, in one batch. */
 export async function settle(
   env: Env,
   readings: { id: string; reading: Reading }[],
@@ -162,27 +190,7 @@ export async function settle(
   if (readings.length === 0) return [];
   const db = getDb(env.DB);
   const at = new Date().toISOString();
-  const updates = readings.map(({ id, reading }) =>
-    db
-      .update(ingestRecords)
-      .set({
-        outcome: reading.outcome,
-        detail: reading.detail,
-        results: reading.results,
-        orderId: reading.results[0]?.order_id ?? null,
-        ...(reading.subject !== undefined && { subject: reading.subject.slice(0, 500) }),
-        attempts: sql`${ingestRecords.attempts} + 1`,
-        processedAt: at,
-      })
-      .where(
-        and(
-          eq(ingestRecords.id, id),
-          eq(ingestRecords.verdict, "accepted"),
-          options.firstOnly ? eq(ingestRecords.outcome, "pending") : undefined,
-        ),
-      )
-      .returning(),
-  );
+  const updates = readings.map(({ id, reading }) => settleStatement(db, id, reading, at, options));
   const rows = await db.batch(updates as [(typeof updates)[number], ...typeof updates]);
   return rows.flat();
 }

@@ -6,6 +6,7 @@ import { AddressSchema } from "../../lib/address";
 import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
 import { Id } from "../../lib/openapi";
 import { PageQuery } from "../../lib/pagination";
+import { plausibleInstant } from "../../lib/time";
 
 export const StatusEnum = z.enum(ORDER_STATUSES);
 
@@ -188,13 +189,6 @@ export const TransitionBody = z.strictObject({ to: StatusEnum, note: z.string().
 export const SubstituteBody = z.strictObject({ product_id: Id });
 export const MessageBody = z.strictObject({ body: z.string().min(1).max(4000) });
 
-/** A sender's clock may be off by hours, not by years: a placing time outside this is a mistake. */
-const EARLIEST_PLACED_AT = Date.parse("2000-01-01T00:00:00Z");
-const plausiblePlacedAt = (value: string) => {
-  const at = Date.parse(value);
-  return at >= EARLIEST_PLACED_AT && at <= Date.now() + 86_400_000;
-};
-
 export const OrderIntakeSchema = z
   .strictObject({
     source: z
@@ -249,7 +243,7 @@ export const OrderIntakeSchema = z
     notes: z.string().max(2000).optional(),
     placed_at: z.iso
       .datetime({ offset: true })
-      .refine(plausiblePlacedAt, "A time between 2000-01-01 and one day from now")
+      .refine((at) => plausibleInstant(at), "A time between 2000-01-01 and one day from now")
       .optional()
       .openapi({ description: "When the buyer placed it; defaults to when ROMS received it" }),
   })
