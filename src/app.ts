@@ -10,6 +10,8 @@ import type { AppEnv } from "./env";
 import { requestIdFrom } from "./lib/ids";
 import { internalError, notFound, Problem, payloadTooLarge, problemFromHttpError } from "./lib/problem";
 import { countingD1, serverTiming, withD1Stats } from "./lib/server-timing";
+import { attendanceReportRoutes } from "./modules/attendance/report-routes";
+import { attendanceRoutes } from "./modules/attendance/routes";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
 import { cartRoutes } from "./modules/carts/routes";
@@ -121,6 +123,8 @@ export function createApp() {
     .route("/", healthRoutes)
     .route("/", authRoutes)
     .route("/", userRoutes)
+    // Before credentialRoutes: a device's own /devices/heartbeat and /devices/enrollment are not /devices/{id}.
+    .route("/", deviceRoutes)
     .route("/", credentialRoutes)
     .route("/", customerRoutes)
     .route("/", ledgerRoutes)
@@ -128,7 +132,8 @@ export function createApp() {
     .route("/", inventoryRoutes)
     .route("/", cartRoutes)
     .route("/", orderRoutes)
-    .route("/", deviceRoutes)
+    .route("/", attendanceRoutes)
+    .route("/", attendanceReportRoutes)
     .route("/", ingestRoutes)
     .route("/", ingestSettingsRoutes)
     .route("/", eventRoutes)

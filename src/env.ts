@@ -9,6 +9,8 @@ export interface Bindings {
   INVENTORY_ROOM: DurableObjectNamespace;
   /** The shop's live feed (one room): new orders and status changes from every door. */
   FEED_ROOM: DurableObjectNamespace;
+  /** Who is clocked in now (one room), kept true by attendance. */
+  ATTENDANCE_ROOM: DurableObjectNamespace;
   /** Records the doors kept, to be read (src/modules/ingest/queue.ts). */
   INGEST: Queue;
   /** Outbound events: fan-out and per-subscription deliveries (src/modules/events). */
@@ -32,6 +34,13 @@ export interface Bindings {
   MAX_EMAIL_BYTES?: string;
   /** First retry delay of an event delivery in seconds; doubles per retry up to 6 hours. */
   EVENT_RETRY_BASE_SECONDS?: string;
+
+  /** The shop's IANA time zone, for attendance reports and schedules (default UTC). */
+  SHOP_TIME_ZONE?: string;
+  /** Seconds within which a second card read by the same employee is ignored (default 60). */
+  ATTENDANCE_DUPLICATE_SECONDS?: string;
+  /** Hours after which an open clock-in is a forgotten clock-out (default 14). */
+  ATTENDANCE_MAX_SHIFT_HOURS?: string;
 
   /** Secrets. JWT_SECRETS is "kid:secret[,kid:secret...]"; the first signs, all verify. */
   JWT_SECRETS?: string;

@@ -5,6 +5,7 @@ import type { EventMessage } from "./modules/events/announce";
 import { alive, LIVENESS_PATHS } from "./modules/health/liveness";
 import type { IngestMessage } from "./modules/ingest/store";
 
+export { AttendanceRoom } from "./rooms/attendance-room";
 export { FeedRoom } from "./rooms/feed-room";
 export { InventoryRoom } from "./rooms/inventory-room";
 export { OrderRoom } from "./rooms/order-room";

@@ -310,14 +310,14 @@ describe("who is in, weekly totals, CSV", () => {
         },
       ],
       new Map([
-        ["ann", 'Smith, Ann "Annie"'],
-        ["bob", "=HYPERLINK(1)"],
+        ["ann", { code: "E-1", name: 'Smith, Ann "Annie"' }],
+        ["bob", { code: "-2", name: "=HYPERLINK(1)" }],
       ]),
     );
     expect(csv).toBe(
-      "employee_id,name,date,minutes,first_in,last_out,late,left_early,flags\r\n" +
-        'ann,"Smith, Ann ""Annie""",2026-11-24,468,2026-11-24T09:06:00+01:00,2026-11-24T16:54:00+01:00,true,true,corrected forgotten_clock_out\r\n' +
-        "bob,'=HYPERLINK(1),2026-11-24,0,,,false,false,absent\r\n",
+      "employee_code,name,date,minutes,first_in,last_out,late,left_early,flags\r\n" +
+        'E-1,"Smith, Ann ""Annie""",2026-11-24,468,2026-11-24T09:06:00+01:00,2026-11-24T16:54:00+01:00,true,true,corrected forgotten_clock_out\r\n' +
+        "'-2,'=HYPERLINK(1),2026-11-24,0,,,false,false,absent\r\n",
     );
   });
 });

@@ -43,7 +43,8 @@ describe("POST /devices/events", () => {
     expect(first.status).toBe(200);
     const answer = (await first.json()) as { results: Record<string, unknown>[] };
     expect(answer.results).toEqual([
-      { id: a, verdict: "accepted" },
+      // A card nobody holds: taken, and the person at the device is told.
+      { id: a, verdict: "accepted", notice: "Unknown card 04A2B3C4D5: recorded for staff to enroll" },
       { id: b, verdict: "accepted" },
       { id: bad, verdict: "refused", reason: expect.stringMatching(/^kind: /) },
     ]);

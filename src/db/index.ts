@@ -1,4 +1,5 @@
 import { drizzle } from "drizzle-orm/d1";
+import * as attendance from "./schema/attendance";
 import * as auth from "./schema/auth";
 import * as carts from "./schema/carts";
 import * as catalog from "./schema/catalog";
@@ -25,6 +26,7 @@ export const schema = {
   ...ingest,
   ...events,
   ...devices,
+  ...attendance,
 };
 
 const make = (d1: D1Database) => drizzle(d1, { schema });

@@ -94,6 +94,13 @@ const ROOMS: Record<
     },
     messages: ["ping", "feedWelcome", "presence", "feedEvent", "error", "pong"],
   },
+  attendance: {
+    address: "/api/v1/attendance/live",
+    title: "Who is in",
+    description:
+      "The employees clocked in now, then each change as card reads and managers' corrections make it (the same rules as GET /api/v1/attendance/present), and a session the rules close as a forgotten clock-out at the moment they close it. Anyone with attendance:read may join. Read-only. The welcome is the whole state: a client that sees a `seq` skipped reconnects.",
+    messages: ["ping", "attendanceWelcome", "presence", "attendanceChange", "error", "pong"],
+  },
 };
 
 /** Each message: its frame's type and schema, a title, and which way it goes (from the Worker's side). */
@@ -112,6 +119,18 @@ const MESSAGES = {
   orderEvent: { type: "event", schema: "OrderEventFrame", title: "An order event", action: "send" },
   inventoryEvent: { type: "event", schema: "InventoryEventFrame", title: "A stock movement", action: "send" },
   feedEvent: { type: "event", schema: "FeedEventFrame", title: "A shop event, numbered", action: "send" },
+  attendanceWelcome: {
+    type: "welcome",
+    schema: "AttendanceWelcomeFrame",
+    title: "Welcome: everyone clocked in",
+    action: "send",
+  },
+  attendanceChange: {
+    type: "attendance",
+    schema: "AttendanceChangeFrame",
+    title: "Someone came in or went out",
+    action: "send",
+  },
   error: { type: "error", schema: "ErrorFrame", title: "Your frame was refused", action: "send" },
   pong: { type: "pong", schema: "PongFrame", title: "Pong", action: "send" },
 } as const;

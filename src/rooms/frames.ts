@@ -219,6 +219,52 @@ export const FeedEventFrame = doc(
 );
 export type FeedEventFrame = z.infer<typeof FeedEventFrame>;
 
+// The "who is in" room: the employees clocked in now, and each change as punches and corrections make it.
+const EmployeeRef = doc(
+  z.strictObject({ id: z.string(), code: z.string(), name: z.string() }),
+  "An employee as attendance names them.",
+  "EmployeeRef",
+);
+export const ClockedIn = doc(
+  z.strictObject({
+    employee: EmployeeRef,
+    since: doc(z.iso.datetime(), "When they came in (UTC)."),
+  }),
+  "An employee clocked in now.",
+  "ClockedIn",
+);
+const AttendanceSeq = doc(
+  z.int().nonnegative(),
+  "The room's count of changes: each change frame carries one more than the one before. A client that sees a number skipped reconnects (the welcome is the whole state).",
+);
+export const AttendanceWelcomeFrame = doc(
+  z.strictObject({
+    type: z.literal("welcome"),
+    you: Member,
+    present: doc(z.array(Member), "Everyone watching now, you included."),
+    seq: AttendanceSeq,
+    clocked_in: doc(z.array(ClockedIn), "Everyone clocked in when you joined, earliest arrival first."),
+  }),
+  "The first frame on every connection to the who-is-in room: the whole state.",
+  "AttendanceWelcomeFrame",
+);
+export const AttendanceChangeFrame = doc(
+  z.strictObject({
+    type: z.literal("attendance"),
+    seq: AttendanceSeq,
+    change: doc(
+      z.enum(["in", "out", "closed_by_rule"]),
+      "in: clocked in (or their arrival time was corrected); out: clocked out (or a correction took them out); closed_by_rule: still in after the longest shift, so the rules closed it as a forgotten clock-out.",
+    ),
+    employee: EmployeeRef,
+    since: doc(z.iso.datetime().nullable(), "For `in`: when they came in (UTC)."),
+  }),
+  "Someone came in or went out.",
+  "AttendanceChangeFrame",
+);
+export type AttendanceChangeFrame = z.infer<typeof AttendanceChangeFrame>;
+export type ClockedIn = z.infer<typeof ClockedIn>;
+
 export const ERROR_CODES = ["bad-frame", "unknown-type", "bad-message", "rate-limited"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export const ErrorFrame = doc(
@@ -245,6 +291,8 @@ export type ServerFrame =
   | z.infer<typeof WelcomeFrame>
   | z.infer<typeof FeedWelcomeFrame>
   | FeedEventFrame
+  | z.infer<typeof AttendanceWelcomeFrame>
+  | AttendanceChangeFrame
   | z.infer<typeof PresenceFrame>
   | z.infer<typeof MessageFrame>
   | { type: "event"; event: RoomEvent }

@@ -1,5 +1,6 @@
 // The rooms by name, typed: how the Worker reaches a room's RPC methods (env.ts stays free of room types).
 import type { Env } from "../env";
+import type { AttendanceRoom } from "./attendance-room";
 import type { FeedRoom } from "./feed-room";
 import type { InventoryRoom } from "./inventory-room";
 import type { OrderRoom } from "./order-room";
@@ -18,3 +19,7 @@ export const inventoryRoom = (env: Env, locationId: string) =>
 /** The shop's one live feed. */
 export const feedRoom = (env: Env) =>
   (env.FEED_ROOM as unknown as DurableObjectNamespace<FeedRoom>).getByName("shop");
+
+/** The shop's one "who is in" room. */
+export const attendanceRoom = (env: Env) =>
+  (env.ATTENDANCE_ROOM as unknown as DurableObjectNamespace<AttendanceRoom>).getByName("shop");

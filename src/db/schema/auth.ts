@@ -1,6 +1,6 @@
 // Identity tables: who may sign in, and with what role.
 import { sql } from "drizzle-orm";
-import { index, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
@@ -98,6 +98,10 @@ export const devices = sqliteTable(
     lastSeenAt: text("last_seen_at"),
     /** What the device's agent says it is (x-agent-version), as of its last delivery. */
     agentVersion: text("agent_version"),
+    /** The longest silence before the device shows as offline; its agent beats three times as often. */
+    heartbeatSeconds: integer("heartbeat_seconds").notNull().default(60),
+    /** What the agent said in its last heartbeat: queue depth, dead reads, last delivery, its ports. */
+    lastHeartbeat: text("last_heartbeat", { mode: "json" }).$type<Record<string, unknown>>(),
     revokedAt: text("revoked_at"),
   },
   (t) => [

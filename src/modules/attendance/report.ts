@@ -124,10 +124,13 @@ export function whoIsIn(sessions: Session[], now: string): { employeeId: string;
 
 const spreadsheetText = (text: string) => (/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
 
-/** RFC 4180: a header row, CRLF after every row, fields with a comma, quote or line break quoted. */
-export function toCsv(days: DayReport[], names: Map<string, string>): string {
+/**
+ * RFC 4180: a header row, CRLF after every row, fields with a comma, quote or line break quoted. People are
+ * named by their code and name, never by the internal id.
+ */
+export function toCsv(days: DayReport[], people: Map<string, { code: string; name: string }>): string {
   const header = [
-    "employee_id",
+    "employee_code",
     "name",
     "date",
     "minutes",
@@ -138,9 +141,9 @@ export function toCsv(days: DayReport[], names: Map<string, string>): string {
     "flags",
   ];
   const rows = days.map((d) => [
-    d.employeeId,
-    // A name a spreadsheet would run as a formula (=, +, -, @ first) is written as text.
-    spreadsheetText(names.get(d.employeeId) ?? ""),
+    // A code or name a spreadsheet would run as a formula (=, +, -, @ first) is written as text.
+    spreadsheetText(people.get(d.employeeId)?.code ?? d.employeeId),
+    spreadsheetText(people.get(d.employeeId)?.name ?? ""),
     d.date,
     String(d.minutes),
     d.firstIn ?? "",
@@ -193,7 +196,7 @@ function localDate(t: number, timeZone: string): string {
   return `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}`;
 }
 
-function localRfc3339(t: number, timeZone: string): string {
+export function localRfc3339(t: number, timeZone: string): string {
   const p = localParts(t, timeZone);
   const offset = Math.round(offsetAt(t, timeZone) / 60_000);
   const sign = offset < 0 ? "-" : "+";
@@ -205,7 +208,7 @@ function localRfc3339(t: number, timeZone: string): string {
  * The instant of a local date and "HH:MM" in the zone. A wall time skipped by a spring change lands after
  * the gap; one repeated by an autumn change is taken the second time.
  */
-function zonedInstant(date: string, time: string, timeZone: string): number {
+export function zonedInstant(date: string, time: string, timeZone: string): number {
   const [y, mo, d] = ymd(date);
   const m = /^(\d{2}):(\d{2})$/.exec(time);
   if (!m) throw new RangeError(`not a local time HH:MM: ${time}`);
@@ -220,7 +223,7 @@ function ymd(date: string): [number, number, number] {
   return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
-function addDays(date: string, n: number): string {
+export function addDays(date: string, n: number): string {
   const [y, mo, d] = ymd(date);
   return new Date(Date.UTC(y, mo - 1, d) + n * DAY_MS).toISOString().slice(0, 10);
 }

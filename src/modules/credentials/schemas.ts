@@ -30,9 +30,21 @@ export const DeviceSchema = z
     last_seen_at: z.string().nullable(),
     agent_version: z.string().nullable().openapi({ description: "As the agent said at its last delivery" }),
     revoked_at: z.string().nullable(),
+    heartbeat_seconds: z.int().openapi({ description: "Silent longer than this, the device shows offline" }),
+    status: z.enum(["online", "offline", "never_seen", "revoked"]),
+    last_heartbeat: z.record(z.string(), z.unknown()).nullable().openapi({
+      description:
+        "What the agent said in its last heartbeat: queue_depth, dead, last_delivery_at, ports, at",
+    }),
   })
   .openapi("Device");
 
 export const NewDeviceBody = z
-  .strictObject({ name: z.string().trim().min(1).max(100), location: z.string().trim().max(200).optional() })
+  .strictObject({
+    name: z.string().trim().min(1).max(100),
+    location: z.string().trim().max(200).optional(),
+    heartbeat_seconds: z.int().min(15).max(3600).optional().openapi({
+      description: "Silent longer than this, the device shows offline (default 60)",
+    }),
+  })
   .openapi("NewDevice");

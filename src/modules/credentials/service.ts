@@ -9,6 +9,7 @@ import type { Permission } from "../auth/permissions";
 import type { Principal } from "../auth/principal";
 import { forgetPrincipals } from "../auth/resolve-principal";
 import { displayPrefix, newOpaqueToken, sha256Hex } from "../auth/tokens";
+import { deviceStatus } from "../devices/heartbeat";
 
 const apiKeyView = (k: typeof apiKeys.$inferSelect) => ({
   id: k.id,
@@ -66,12 +67,15 @@ const deviceView = (d: typeof devices.$inferSelect) => ({
   last_seen_at: d.lastSeenAt,
   agent_version: d.agentVersion,
   revoked_at: d.revokedAt,
+  heartbeat_seconds: d.heartbeatSeconds,
+  status: deviceStatus(d),
+  last_heartbeat: d.lastHeartbeat ?? null,
 });
 
 export async function registerDevice(
   env: Env,
   actor: Principal,
-  input: { name: string; location?: string | undefined },
+  input: { name: string; location?: string | undefined; heartbeat_seconds?: number | undefined },
 ) {
   const token = newOpaqueToken("dev");
   const [row] = await getDb(env.DB)
@@ -80,6 +84,7 @@ export async function registerDevice(
       id: newId(),
       name: input.name.trim(),
       location: input.location ?? null,
+      ...(input.heartbeat_seconds !== undefined && { heartbeatSeconds: input.heartbeat_seconds }),
       prefix: displayPrefix(token),
       tokenHash: await sha256Hex(token),
       createdBy: actor.id,

@@ -1,6 +1,8 @@
 // The device door: an agent's batch of reads is kept raw (R2, then its ingest record), then each read is
 // taken once per device and event id — in one D1 batch with the device's last-seen time and the record's
-// outcome — and answered read by read, so the agent drops exactly what was taken.
+// outcome — and answered read by read, so the agent drops exactly what was taken. Card reads become punches
+// (or settle an armed enrolment, or wait as unknown cards) in that same batch; barcode reads wait for scan
+// resolution (src/modules/devices/scans.ts).
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db";
 import { devices } from "../../db/schema/auth";
@@ -8,11 +10,25 @@ import { deviceEvents } from "../../db/schema/devices";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { tooManyRequests } from "../../lib/problem";
+import { refreshPresence } from "../attendance/presence";
+import { cardReadStatements, cardUidOf, lookBeforeCardReads } from "../attendance/punches";
 import type { Principal } from "../auth/principal";
 import { keep, settleStatement } from "../ingest/store";
 import { DeviceEventSchema } from "./schemas";
 
-export type Verdict = { id: string; verdict: "accepted" | "duplicate" | "refused"; reason?: string };
+export type Verdict = {
+  id: string;
+  verdict: "accepted" | "duplicate" | "refused";
+  reason?: string;
+  /** A sentence for the person at the device. */
+  notice?: string;
+  enrollment?: {
+    status: "bound" | "refused";
+    employee: { id: string; code: string; name: string };
+    card_uid: string;
+    reason?: string;
+  };
+};
 
 export async function receiveDeviceEvents(
   env: Env,
@@ -42,19 +58,20 @@ export async function receiveDeviceEvents(
     }
     return { id: event.id, read: parsed.data };
   });
-  const inserts = checked.flatMap((c) =>
-    "read" in c && c.read
+  const rows = checked.map((c) => ("read" in c && c.read ? { ...c.read, rowId: newId() } : undefined));
+  const inserts = rows.flatMap((read) =>
+    read
       ? [
           db
             .insert(deviceEvents)
             .values({
-              id: newId(),
+              id: read.rowId,
               deviceId: device.id,
-              eventId: c.read.id,
-              kind: c.read.kind,
-              value: c.read.value,
-              reader: c.read.source,
-              readAt: new Date(c.read.at).toISOString(),
+              eventId: read.id,
+              kind: read.kind,
+              value: read.value,
+              reader: read.source,
+              readAt: new Date(read.at).toISOString(),
               receivedAt,
               ingestId: record.id,
             })
@@ -63,8 +80,18 @@ export async function receiveDeviceEvents(
         ]
       : [],
   );
+  const cardReads = rows.flatMap((read) =>
+    read?.kind === "card" ? [{ rowId: read.rowId, uid: cardUidOf(read.value) }] : [],
+  );
+  const look = await lookBeforeCardReads(
+    db,
+    device.id,
+    cardReads.map((r) => r.uid),
+    receivedAt,
+  );
+  const cards = cardReadStatements(db, cardReads, look, receivedAt);
   const refused = checked.filter((c) => "reason" in c).length;
-  const [, , ...taken] = await db.batch([
+  const [, , ...results] = await db.batch([
     db
       .update(devices)
       .set({ lastSeenAt: receivedAt, ...(agentVersion && { agentVersion: agentVersion.slice(0, 64) }) })
@@ -76,11 +103,25 @@ export async function receiveDeviceEvents(
       receivedAt,
     ),
     ...inserts,
+    ...cards.statements,
   ] as const);
+  const taken = results.slice(0, inserts.length) as { eventId: string }[][];
+  const outcomes = cards.outcomes(results.slice(inserts.length));
+  const byRow = new Map(cardReads.map((r, i) => [r.rowId, outcomes[i]]));
+  refreshPresence(
+    env,
+    outcomes.flatMap((o) => (o.kind === "punch" && o.employee ? [o.employee.id] : [])),
+  );
   let next = 0;
-  return checked.map((c): Verdict => {
+  return checked.map((c, i): Verdict => {
     if ("reason" in c) return { id: c.id, verdict: "refused", reason: c.reason as string };
-    const rows = taken[next++] as { eventId: string }[];
-    return { id: c.id, verdict: rows.length > 0 ? "accepted" : "duplicate" };
+    const fresh = (taken[next++] ?? []).length > 0;
+    const outcome = byRow.get(rows[i]?.rowId ?? "");
+    return {
+      id: c.id,
+      verdict: fresh ? "accepted" : "duplicate",
+      ...(outcome && outcome.kind !== "none" && { notice: outcome.notice }),
+      ...(outcome?.kind === "enrollment" && { enrollment: outcome.enrollment }),
+    };
   });
 }

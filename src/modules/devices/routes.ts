@@ -1,11 +1,23 @@
-// Doors for on-site devices (device tokens only): their reads.
+// Doors for on-site devices (device tokens only): their reads, heartbeats and enrolment; and the barcode
+// reads as scans, for staff.
 import { createRoute } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
-import { principalOf, requireDevice } from "../auth/middleware";
+import { createRouter, Id, json, jsonBody, problems } from "../../lib/openapi";
+import { PageQuery, pageOf } from "../../lib/pagination";
+import { armEnrollment, latestEnrollment } from "../attendance/enrollment";
+import { DeviceArmBody, EnrollmentSchema } from "../attendance/schemas";
+import { principalOf, requireDevice, requirePermission } from "../auth/middleware";
 import { receiveDeviceEvents } from "./events";
-import { DeviceBatchResultSchema, DeviceBatchSchema } from "./schemas";
+import { recordHeartbeat } from "./heartbeat";
+import { listScans } from "./scans";
+import {
+  DeviceBatchResultSchema,
+  DeviceBatchSchema,
+  HeartbeatAnswerSchema,
+  HeartbeatSchema,
+  ScanSchema,
+} from "./schemas";
 
 /** Reads the body as bytes before the validator parses it, so the bytes kept are exactly the ones sent. */
 const bytesFirst: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -28,13 +40,77 @@ const events = createRoute({
   },
 });
 
-export const deviceRoutes = createRouter().openapi(events, async (c) => {
-  const results = await receiveDeviceEvents(
-    c.env,
-    principalOf(c),
-    c.req.valid("json"),
-    await c.req.arrayBuffer(),
-    c.req.header("x-agent-version") ?? null,
-  );
-  return c.json({ results }, 200);
+const heartbeat = createRoute({
+  method: "post",
+  path: "/devices/heartbeat",
+  tags: ["devices"],
+  summary:
+    "A device says it is alive: its queue, its ports; answered with its interval and any armed enrolment",
+  middleware: [requireDevice()] as const,
+  request: { body: jsonBody(HeartbeatSchema) },
+  responses: { 200: json(HeartbeatAnswerSchema, "Recorded"), ...problems(400, 401, 403) },
 });
+
+const armSelf = createRoute({
+  method: "post",
+  path: "/devices/enrollment",
+  tags: ["devices"],
+  summary: "The device arms itself for an employee by code (roms-agent enroll): its next card read binds",
+  description:
+    "What staff at the shop PC do with `roms-agent enroll E-7`. Recorded as armed by the device. See POST /devices/{id}/enrollment.",
+  middleware: [requireDevice()] as const,
+  request: { body: jsonBody(DeviceArmBody) },
+  responses: { 201: json(EnrollmentSchema, "Armed"), ...problems(400, 401, 403, 404, 409) },
+});
+
+const ownEnrollment = createRoute({
+  method: "get",
+  path: "/devices/enrollment",
+  tags: ["devices"],
+  summary: "The device's latest enrolment and how it ended",
+  middleware: [requireDevice()] as const,
+  responses: { 200: json(EnrollmentSchema, "The latest enrolment"), ...problems(401, 403, 404) },
+});
+
+const scans = createRoute({
+  method: "get",
+  path: "/scans",
+  tags: ["devices"],
+  summary: "Barcode reads from devices, newest first, each resolved to its product (by barcode, else SKU)",
+  middleware: [requirePermission("inventory", "read")] as const,
+  request: { query: PageQuery.extend({ device_id: Id.optional() }) },
+  responses: { 200: json(pageOf(ScanSchema), "A page of scans"), ...problems(400, 401, 403) },
+});
+
+export const deviceRoutes = createRouter()
+  .openapi(heartbeat, async (c) =>
+    c.json(
+      await recordHeartbeat(
+        c.env,
+        principalOf(c),
+        c.req.valid("json"),
+        c.req.header("x-agent-version") ?? null,
+      ),
+      200,
+    ),
+  )
+  .openapi(armSelf, async (c) => {
+    const device = principalOf(c);
+    const body = c.req.valid("json");
+    return c.json(
+      await armEnrollment(c.env, device.id, device.id, { code: body.employee_code }, body.minutes),
+      201,
+    );
+  })
+  .openapi(ownEnrollment, async (c) => c.json(await latestEnrollment(c.env, principalOf(c).id), 200))
+  .openapi(scans, async (c) => c.json(await listScans(c.env, c.req.valid("query")), 200))
+  .openapi(events, async (c) => {
+    const results = await receiveDeviceEvents(
+      c.env,
+      principalOf(c),
+      c.req.valid("json"),
+      await c.req.arrayBuffer(),
+      c.req.header("x-agent-version") ?? null,
+    );
+    return c.json({ results }, 200);
+  });

@@ -52,7 +52,76 @@ export const DeviceBatchResultSchema = z
         id: z.string(),
         verdict: z.enum(["accepted", "duplicate", "refused"]),
         reason: z.string().optional().openapi({ description: "Why a read was refused, for a person" }),
+        notice: z.string().optional().openapi({
+          description:
+            "For the person at the device: whose punch it was, an unknown card, or an enrolment's end",
+        }),
+        enrollment: z
+          .object({
+            status: z.enum(["bound", "refused"]),
+            employee: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+            card_uid: z.string(),
+            reason: z.string().optional(),
+          })
+          .optional()
+          .openapi({
+            description: "This card read ended the enrolment armed on the device: bound, or refused",
+          }),
       }),
     ),
   })
   .openapi("DeviceEventResults");
+
+export const HeartbeatSchema = z
+  .object({
+    queue_depth: z.int().min(0).openapi({ description: "Reads waiting in the agent's outbox" }),
+    dead: z.int().min(0).openapi({ description: "Reads the API refused, set aside by the agent" }),
+    last_delivery_at: z.iso.datetime({ offset: true }).nullable().optional(),
+    ports: z
+      .array(
+        z.object({
+          name: z.string().max(64),
+          kind: z.enum(DEVICE_EVENT_KINDS),
+          path: z.string().max(256),
+          open: z.boolean(),
+        }),
+      )
+      .max(32)
+      .default([]),
+  })
+  .openapi("DeviceHeartbeat", {
+    description: "Fields the API does not know are ignored, so newer agents can say more.",
+  });
+export type HeartbeatBody = z.infer<typeof HeartbeatSchema>;
+
+export const HeartbeatAnswerSchema = z
+  .object({
+    device_id: z.string(),
+    interval_seconds: z.int().openapi({
+      description:
+        "The device shows offline after this long without a heartbeat or a batch; beat three times as often",
+    }),
+    enrollment: z
+      .object({
+        id: z.string(),
+        employee: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+        armed_at: z.string(),
+        expires_at: z.string(),
+      })
+      .nullable()
+      .openapi({ description: "The enrolment armed on this device: its next card read binds" }),
+  })
+  .openapi("DeviceHeartbeatAnswer");
+
+export const ScanSchema = z
+  .object({
+    id: z.string(),
+    device_id: z.string(),
+    reader: z.string(),
+    code: z.string(),
+    read_at: z.string(),
+    received_at: z.string(),
+    product: z.object({ id: z.string(), sku: z.string(), name: z.string() }).nullable(),
+    resolved_by: z.enum(["barcode", "sku"]).nullable(),
+  })
+  .openapi("Scan");

@@ -2,6 +2,7 @@
 import type { Env } from "../../env";
 import { purgeIdempotencyKeys } from "../../lib/idempotency";
 import { newId } from "../../lib/ids";
+import { reconcilePresence } from "../attendance/presence";
 import { requeueStalled } from "../events/fanout";
 import { requeueUnread } from "../ingest/store";
 
@@ -15,6 +16,7 @@ export const CRON_JOBS: Record<string, CronJob[]> = {
   "*/15 * * * *": [
     { name: "requeue-unread-ingest", run: (env, at) => requeueUnread(env, at) },
     { name: "requeue-stalled-deliveries", run: (env, at) => requeueStalled(env, at) },
+    { name: "reconcile-who-is-in", run: (env) => reconcilePresence(env) },
   ],
   "0 3 * * *": [{ name: "purge-idempotency-keys", run: (env) => purgeIdempotencyKeys(env.DB) }],
 };
