@@ -50,7 +50,7 @@ const agentOk = step(
     "--test-reporter-destination=stdout",
     "--test-reporter=tap",
     `--test-reporter-destination=${agentTap}`,
-    "test/agent.test.ts",
+    "test/*.test.ts",
   ],
   { cwd: path.join(root, "agent") },
 );

@@ -2,20 +2,11 @@
 // is down. POST {path} with { events: [...] } answers one verdict per event: accepted and duplicate are
 // acked, refused is moved to dead/ with its reason. Anything else keeps the whole batch (and everything
 // after it) pending and tries again later, so order is kept and nothing is dropped on a whole-batch error.
-import { readFileSync } from "node:fs";
+// How it went is saved in state.json beside the outbox, for `roms-agent status`.
+import { AGENT_VERSION } from "./api.ts";
 import type { Outbox, ScanEvent } from "./outbox.ts";
-
-/** The agent's version, sent as x-agent-version; read once from agent/package.json. */
-export const AGENT_VERSION: string = (() => {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
-      version?: unknown;
-    };
-    return typeof pkg.version === "string" ? pkg.version : "unknown";
-  } catch {
-    return "unknown";
-  }
-})();
+import { type DeliveryState, emptyState, readState, writeState } from "./state.ts";
+import { alertOnTerminal, parseResults, tellPerson } from "./verdicts.ts";
 
 /** The API takes 1 to 200 events a request. */
 const MAX_BATCH = 200;
@@ -33,41 +24,14 @@ export interface ForwarderOptions {
   maxRetryAfterMs?: number;
   agentVersion?: string;
   log?: (line: Record<string, unknown>) => void;
-}
-
-export type Verdict = "accepted" | "duplicate" | "refused";
-
-interface Result {
-  verdict: Verdict;
-  reason?: string;
+  /** Tells the person at the device about an enrollment; default: a beep and the line on a terminal's stderr. */
+  alert?: (text: string) => void;
 }
 
 interface Wait {
   ms: number;
   /** A new scan (notify()) cuts a backoff short, but never a wait the API asked for with Retry-After. */
   interruptible: boolean;
-}
-
-/** The verdicts of a 200 answer, by event id; undefined unless there is a valid one for every event sent. */
-function parseResults(text: string, batch: ScanEvent[]): Map<string, Result> | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const list = (body as { results?: unknown } | null)?.results;
-  if (!Array.isArray(list)) return undefined;
-  const results = new Map<string, Result>();
-  for (const item of list as { id?: unknown; verdict?: unknown; reason?: unknown }[]) {
-    if (typeof item?.id !== "string") continue;
-    if (item.verdict !== "accepted" && item.verdict !== "duplicate" && item.verdict !== "refused") continue;
-    results.set(item.id, {
-      verdict: item.verdict,
-      ...(typeof item.reason === "string" && item.reason !== "" && { reason: item.reason }),
-    });
-  }
-  return batch.every((event) => results.has(event.id)) ? results : undefined;
 }
 
 export class Forwarder {
@@ -79,6 +43,7 @@ export class Forwarder {
   #running = false;
   #stopped = false;
   #backoff: number;
+  #state: DeliveryState = emptyState();
 
   constructor(outbox: Outbox, options: ForwarderOptions) {
     this.#outbox = outbox;
@@ -90,10 +55,16 @@ export class Forwarder {
       maxRetryAfterMs: 300_000,
       agentVersion: AGENT_VERSION,
       log: (line) => console.log(JSON.stringify(line)),
+      alert: alertOnTerminal,
       ...options,
     };
     this.#options.batchSize = Math.min(Math.max(1, Math.floor(this.#options.batchSize)), MAX_BATCH);
     this.#backoff = this.#options.minBackoffMs;
+  }
+
+  /** When the API last answered a batch 200 (RFC 3339), or null; sent in heartbeats. */
+  get lastDeliveryAt(): string | null {
+    return this.#state.last_delivery_at;
   }
 
   /** Tells the loop there is something new to send. */
@@ -115,6 +86,22 @@ export class Forwarder {
 
   #log(line: Record<string, unknown>): void {
     this.#options.log(line);
+  }
+
+  /** Saves state.json; a failure to save is logged, never allowed to hold up delivery. */
+  async #save(change: Partial<DeliveryState>): Promise<void> {
+    this.#state = { ...this.#state, ...change };
+    try {
+      await writeState(this.#outbox.dir, this.#state);
+    } catch (error) {
+      this.#log({ level: "warn", msg: "could not save state.json", error: String(error) });
+    }
+  }
+
+  #failed(msg: string, status?: number): Promise<void> {
+    return this.#save({
+      last_error: { at: new Date().toISOString(), ...(status !== undefined && { status }), msg },
+    });
   }
 
   /** The next backoff delay, doubling up to maxBackoffMs. */
@@ -155,6 +142,7 @@ export class Forwarder {
       text = await res.text();
     } catch (error) {
       const wait = this.#backoffWait();
+      await this.#failed(`API unreachable: ${String(error)}`);
       this.#log({
         level: "warn",
         msg: "API unreachable; will retry",
@@ -168,6 +156,7 @@ export class Forwarder {
     if (res.status === 429) {
       const header = res.headers.get("retry-after");
       const wait = this.#retryAfter(header);
+      await this.#failed("rate limited by the API", 429);
       this.#log({
         level: "warn",
         msg: "rate limited by the API; will send the same batch again",
@@ -182,6 +171,14 @@ export class Forwarder {
     if (res.status !== 200) {
       const wait = this.#backoffWait();
       const body = text.slice(0, 500);
+      await this.#failed(
+        res.status === 401 || res.status === 403
+          ? "device token refused"
+          : res.status === 400
+            ? "API rejected the batch as malformed"
+            : "API error",
+        res.status,
+      );
       if (res.status === 400) {
         // Our own bug, not the events' fault: burying the batch would lose reads. Keep it and shout.
         this.#log({
@@ -218,6 +215,7 @@ export class Forwarder {
     if (!results) {
       // Nothing acked: the ids are idempotency keys, so sending the whole batch again is safe.
       const wait = this.#backoffWait();
+      await this.#failed("API answered 200 without a verdict for every event", 200);
       this.#log({
         level: "error",
         msg: "API answered 200 without a verdict for every event; keeping the batch and retrying",
@@ -233,6 +231,7 @@ export class Forwarder {
     const refused: { id: string; reason: string }[] = [];
     for (const event of batch) {
       const result = results.get(event.id)!;
+      tellPerson(event.id, result, this.#options.log, this.#options.alert);
       if (result.verdict === "refused") {
         const reason = result.reason ?? "refused by the API";
         await this.#outbox.bury(event.id, reason);
@@ -253,6 +252,11 @@ export class Forwarder {
       refused,
       ...span,
     });
+    const at = new Date().toISOString();
+    await this.#save({
+      last_delivery_at: at,
+      last_batch: { at, accepted, duplicates, refused: refused.length, ...span },
+    });
     return undefined;
   }
 
@@ -272,6 +276,7 @@ export class Forwarder {
   }
 
   async #loop(): Promise<void> {
+    this.#state = await readState(this.#outbox.dir);
     while (!this.#stopped) {
       // A notify() from here on is either in this snapshot or brings on another round.
       this.#notified = false;
@@ -286,6 +291,7 @@ export class Forwarder {
       } catch (error) {
         // The disk, most likely: keep the loop alive and try again.
         wait = this.#backoffWait();
+        await this.#failed(`forwarding failed: ${String(error)}`);
         this.#log({
           level: "error",
           msg: "forwarding failed; will retry",

@@ -85,6 +85,38 @@ export class Outbox {
     return events;
   }
 
+  /** How many events wait to be sent and how many were refused for good; 0 for a directory not made yet. */
+  async depth(): Promise<{ pending: number; dead: number }> {
+    const count = async (dir: string) => {
+      try {
+        return (await readdir(dir)).filter((n) => n.endsWith(".json")).length;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "ENOENT") return 0;
+        throw error;
+      }
+    };
+    return { pending: await count(this.pendingDir), dead: await count(this.deadDir) };
+  }
+
+  /** The oldest pending event, without reading the rest; undefined if there is none. */
+  async oldestPending(): Promise<ScanEvent | undefined> {
+    let names: string[];
+    try {
+      names = (await readdir(this.pendingDir)).filter((n) => n.endsWith(".json")).sort();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    for (const name of names) {
+      try {
+        return JSON.parse(await readFile(path.join(this.pendingDir, name), "utf8")) as ScanEvent;
+      } catch {
+        // Acked meanwhile, or unreadable: the next one is the oldest that counts.
+      }
+    }
+    return undefined;
+  }
+
   async ack(id: string): Promise<void> {
     await unlink(path.join(this.pendingDir, `${id}.json`)).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== "ENOENT") throw error;

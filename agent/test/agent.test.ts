@@ -6,27 +6,13 @@ import { after, describe, it } from "node:test";
 import { startAgent } from "../src/agent.ts";
 import { Forwarder } from "../src/forwarder.ts";
 import { Outbox } from "../src/outbox.ts";
-import { cleanScan, parsePorts } from "../src/reader.ts";
-import { fakeApi, portPair, until } from "./harness.ts";
+import { cleanScan } from "../src/reader.ts";
+import { fakeApi } from "./fake-api.ts";
+import { filledOutbox, portPair, until } from "./harness.ts";
 
 const quiet = () => {};
 const outboxDir = () => mkdtemp(path.join(tmpdir(), "roms-outbox-"));
 const agentVersion = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")).version;
-
-/** An outbox holding n events already read (as if the API had been away), oldest first. */
-async function filledOutbox(n: number): Promise<Outbox> {
-  const outbox = await new Outbox(await outboxDir()).init();
-  for (let i = 0; i < n; i++) {
-    await outbox.put({
-      id: `${String(1_000 + i).padStart(15, "0")}-000000-e${i}`,
-      kind: "barcode",
-      value: `59012341${String(i).padStart(5, "0")}`,
-      source: "stockroom",
-      at: new Date(Date.UTC(2026, 10, 22, 9, 0, i)).toISOString(),
-    });
-  }
-  return outbox;
-}
 
 describe("the agent", () => {
   const cleanups: (() => unknown)[] = [];
@@ -44,8 +30,8 @@ describe("the agent", () => {
       deviceToken: "device-token-1",
       outboxDir: await outboxDir(),
       ports: [
-        { name: "door", kind: "card", path: card.device, baudRate: 9600 },
-        { name: "stockroom", kind: "barcode", path: scanner.device, baudRate: 9600 },
+        { name: "door", kind: "card", path: card.device, baudRate: 9600, framing: "crlf" },
+        { name: "stockroom", kind: "barcode", path: scanner.device, baudRate: 9600, framing: "cr" },
       ],
       minBackoffMs: 50,
       log: quiet,
@@ -86,7 +72,15 @@ describe("the agent", () => {
       apiUrl: api.url,
       deviceToken: "t",
       outboxDir: dir,
-      ports: [{ name: "shop", kind: "barcode" as const, path: scanner.device, baudRate: 9600 }],
+      ports: [
+        {
+          name: "shop",
+          kind: "barcode" as const,
+          path: scanner.device,
+          baudRate: 9600,
+          framing: "lf" as const,
+        },
+      ],
       minBackoffMs: 50,
       maxBackoffMs: 200,
       log: quiet,
@@ -123,7 +117,7 @@ describe("the agent", () => {
       apiUrl: api.url,
       deviceToken: "t",
       outboxDir: await outboxDir(),
-      ports: [{ name: "shop", kind: "barcode", path: scanner.device, baudRate: 9600 }],
+      ports: [{ name: "shop", kind: "barcode", path: scanner.device, baudRate: 9600, framing: "lf" }],
       minBackoffMs: 50,
       maxBackoffMs: 100,
       log: (line) => lines.push(line),
@@ -279,13 +273,9 @@ describe("the agent", () => {
     );
   });
 
-  it("parses port specs and strips reader framing", () => {
-    assert.deepEqual(parsePorts("door:card:/dev/ttyUSB0:19200, shop:barcode:/dev/ttyACM0"), [
-      { name: "door", kind: "card", path: "/dev/ttyUSB0", baudRate: 19200 },
-      { name: "shop", kind: "barcode", path: "/dev/ttyACM0", baudRate: 9600 },
-    ]);
-    assert.throws(() => parsePorts("door:printer:/dev/x"), /Bad port entry/);
+  it("strips control characters and spaces from a read", () => {
     assert.equal(cleanScan("\x02 04A1 \x03\r"), "04A1");
+    assert.equal(cleanScan("\n4006381333931"), "4006381333931");
   });
 });
 

@@ -1,12 +1,35 @@
-// Real serial ports (socat pty pairs) and a loopback HTTP server standing in for the ROMS API.
+// Real serial ports (socat pty pairs), outboxes and config files, polling for a condition, and the CLI
+// run as a process.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, open } from "node:fs/promises";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtemp, open, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ScanEvent } from "../src/outbox.ts";
+import { Outbox } from "../src/outbox.ts";
+
+export const tempDir = (prefix: string) => mkdtemp(path.join(tmpdir(), `roms-${prefix}-`));
+
+/** An outbox holding n events already read (as if the API had been away), oldest first. */
+export async function filledOutbox(n: number): Promise<Outbox> {
+  const outbox = await new Outbox(await tempDir("outbox")).init();
+  for (let i = 0; i < n; i++) {
+    await outbox.put({
+      id: `${String(1_000 + i).padStart(15, "0")}-000000-e${i}`,
+      kind: "barcode",
+      value: `59012341${String(i).padStart(5, "0")}`,
+      source: "stockroom",
+      at: new Date(Date.UTC(2026, 10, 22, 9, 0, i)).toISOString(),
+    });
+  }
+  return outbox;
+}
+
+/** Writes a roms-agent.json into the directory given, or a fresh one; returns its path. */
+export async function writeConfig(config: Record<string, unknown>, dir?: string): Promise<string> {
+  const file = path.join(dir ?? (await tempDir("config")), "roms-agent.json");
+  await writeFile(file, JSON.stringify(config, null, 2));
+  return file;
+}
 
 export interface PortPair {
   /** The end the agent opens. */
@@ -14,24 +37,20 @@ export interface PortPair {
   /** The end the test writes into, as the card reader or scanner would. */
   wire: string;
   write(text: string): Promise<void>;
-  close(): void;
+  /** Pulls the device out: both ends disappear, as a USB adapter's does. */
+  unplug(): Promise<void>;
+  /** Plugs it (back) in at the same paths. */
+  plugIn(): Promise<void>;
+  close(): Promise<void>;
 }
 
-export async function portPair(): Promise<PortPair> {
+/** A serial port pair; `{ plugged: false }` gives its paths with nothing there yet. */
+export async function portPair({ plugged = true } = {}): Promise<PortPair> {
   const dir = await mkdtemp(path.join(tmpdir(), "roms-tty-"));
   const device = path.join(dir, "device");
   const wire = path.join(dir, "wire");
-  const socat: ChildProcess = spawn(
-    "socat",
-    [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${wire}`],
-    { stdio: "ignore" },
-  );
-  const deadline = Date.now() + 5000;
-  while (!(existsSync(device) && existsSync(wire))) {
-    if (Date.now() > deadline) throw new Error("socat did not create the port pair");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return {
+  let socat: ChildProcess | undefined;
+  const pair: PortPair = {
     device,
     wire,
     async write(text) {
@@ -42,139 +61,28 @@ export async function portPair(): Promise<PortPair> {
         await handle.close();
       }
     },
-    close: () => socat.kill(),
-  };
-}
-
-/** An event the API took (accepted; not a duplicate), with the request it came in. */
-export interface Received {
-  authorization: string | undefined;
-  agentVersion: string | undefined;
-  event: ScanEvent;
-}
-
-/** One request that reached the API, and what it answered. */
-export interface Request {
-  /** Date.now() when the request arrived. */
-  at: number;
-  status: number;
-  authorization: string | undefined;
-  agentVersion: string | undefined;
-  /** The ids of the events sent, in the order sent (empty if the body was unreadable). */
-  ids: string[];
-}
-
-export interface FakeApi {
-  url: string;
-  /** Events taken, in order of arrival, once each. */
-  received: Received[];
-  /** Every request, in order of arrival, with the status answered. */
-  requests: Request[];
-  /** Status for a whole batch; 200 (per-event verdicts) unless set. */
-  status: number;
-  /** Event ids the API already has: answered "duplicate". */
-  seen: Set<string>;
-  /** Event ids to refuse, with the reason. */
-  refuse: Map<string, string>;
-  /** Answers the next request 429 with this Retry-After (seconds), then as usual. */
-  rateLimitOnce(retryAfterSeconds: number): void;
-  /** Answers the next request 400 (malformed request), then as usual. */
-  badRequestOnce(): void;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** The events of a well-formed request body ({ events: [1 to 200 ScanEvents] }), or undefined. */
-function eventsOf(text: string): ScanEvent[] | undefined {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const events = (body as { events?: unknown } | null)?.events;
-  if (!Array.isArray(events) || events.length < 1 || events.length > 200) return undefined;
-  const wellFormed = (e: Partial<ScanEvent>) =>
-    typeof e?.id === "string" &&
-    (e.kind === "card" || e.kind === "barcode") &&
-    typeof e.value === "string" &&
-    typeof e.source === "string" &&
-    typeof e.at === "string";
-  return events.every(wellFormed) ? (events as ScanEvent[]) : undefined;
-}
-
-/**
- * Speaks POST /api/v1/devices/events: one verdict per event (accepted, duplicate, refused with a reason),
- * or a whole-batch status. Listens on a fixed loopback port so it can go down and come back at the same
- * address.
- */
-export async function fakeApi(): Promise<FakeApi> {
-  const probe = createServer();
-  await new Promise<void>((r) => probe.listen(0, "127.0.0.1", r));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((r) => probe.close(() => r()));
-
-  let server: Server | undefined;
-  const once: { status: number; headers: Record<string, string> }[] = [];
-  const api: FakeApi = {
-    url: `http://127.0.0.1:${port}`,
-    received: [],
-    requests: [],
-    status: 200,
-    seen: new Set(),
-    refuse: new Map(),
-    rateLimitOnce(retryAfterSeconds) {
-      once.push({ status: 429, headers: { "retry-after": String(retryAfterSeconds) } });
+    async unplug() {
+      const running = socat;
+      socat = undefined;
+      if (!running || running.exitCode !== null || running.signalCode !== null) return;
+      const exited = new Promise((r) => running.once("exit", r));
+      running.kill();
+      await exited;
+      // socat removes its links on the way out.
+      await until(() => !existsSync(device) && !existsSync(wire), 5000);
     },
-    badRequestOnce() {
-      once.push({ status: 400, headers: {} });
-    },
-    async start() {
-      server = createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-          const authorization = req.headers.authorization;
-          const agentVersion = req.headers["x-agent-version"] as string | undefined;
-          const events = eventsOf(Buffer.concat(chunks).toString("utf8"));
-          const forced = events ? once.shift() : undefined;
-          const status =
-            req.method !== "POST" || req.url !== "/api/v1/devices/events" || !events
-              ? 400
-              : (forced?.status ?? api.status);
-          api.requests.push({
-            at: Date.now(),
-            status,
-            authorization,
-            agentVersion,
-            ids: events?.map((e) => e.id) ?? [],
-          });
-          if (status !== 200 || !events) {
-            res
-              .writeHead(status, { "content-type": "application/json", ...forced?.headers })
-              .end(JSON.stringify({ error: `answered ${status}` }));
-            return;
-          }
-          const results = events.map((event) => {
-            const reason = api.refuse.get(event.id);
-            if (reason !== undefined) return { id: event.id, verdict: "refused", reason };
-            if (api.seen.has(event.id)) return { id: event.id, verdict: "duplicate" };
-            api.seen.add(event.id);
-            api.received.push({ authorization, agentVersion, event });
-            return { id: event.id, verdict: "accepted" };
-          });
-          res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ results }));
-        });
+    async plugIn() {
+      socat = spawn("socat", [`pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${wire}`], {
+        stdio: "ignore",
       });
-      await new Promise<void>((r) => server?.listen(port, "127.0.0.1", r));
+      await until(() => existsSync(device) && existsSync(wire), 5000).catch(() => {
+        throw new Error("socat did not create the port pair");
+      });
     },
-    async stop() {
-      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
-      server?.closeAllConnections();
-      server = undefined;
-    },
+    close: () => pair.unplug(),
   };
-  return api;
+  if (plugged) await pair.plugIn();
+  return pair;
 }
 
 export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -183,4 +91,47 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs =
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+export interface CliRun {
+  /** stdout so far. */
+  readonly stdout: string;
+  /** stderr so far. */
+  readonly stderr: string;
+  /** stdout's whole lines so far, each parsed as JSON (a line that is not JSON fails the test here). */
+  lines(): Record<string, any>[];
+  /** The exit code, once it has exited. */
+  exited: Promise<number | null>;
+  kill(signal?: NodeJS.Signals): void;
+}
+
+/** Runs `node src/cli.ts ...args` as its own process, with ROMS_* variables only as given. */
+export function cli(args: string[], env: Record<string, string> = {}): CliRun {
+  const { ROMS_DEVICE_TOKEN: _token, ROMS_AGENT_CONFIG: _config, ...inherited } = process.env;
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, "../src/cli.ts"), ...args], {
+    env: { ...inherited, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.setEncoding("utf8").on("data", (text: string) => (stdout += text));
+  child.stderr.setEncoding("utf8").on("data", (text: string) => (stderr += text));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  return {
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    // Whole lines only: the last one may still be on its way.
+    lines: () =>
+      stdout
+        .split("\n")
+        .slice(0, -1)
+        .filter((line) => line !== "")
+        .map((line) => JSON.parse(line)),
+    exited,
+    kill: (signal) => child.kill(signal),
+  };
 }

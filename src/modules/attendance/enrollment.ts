@@ -43,8 +43,12 @@ const withEmployee = (db: Db) =>
   db
     .select({
       ...getTableColumns(enrollments),
-      employeeCode: sql<string>`(SELECT code FROM employees WHERE id = ${enrollments.employeeId})`.as("employee_code"),
-      employeeName: sql<string>`(SELECT name FROM employees WHERE id = ${enrollments.employeeId})`.as("employee_name"),
+      employeeCode: sql<string>`(SELECT code FROM employees WHERE id = ${enrollments.employeeId})`.as(
+        "employee_code",
+      ),
+      employeeName: sql<string>`(SELECT name FROM employees WHERE id = ${enrollments.employeeId})`.as(
+        "employee_name",
+      ),
     })
     .from(enrollments);
 
