@@ -1,5 +1,5 @@
 // The bare Hono Worker the bench compares ROMS with: the same runtime and the same D1 work per route,
-// with nothing else (no auth, validation, logging or contract). Only bench/spine.mjs runs it.
+// with nothing else (no auth, validation, logging or contract). bench/spine.mjs, doors.mjs and devices.mjs run it.
 import { Hono } from "hono";
 
 const app = new Hono<{ Bindings: { DB: D1Database } }>();
@@ -26,6 +26,27 @@ app.post("/orders", async (c) => {
     .bind(id, body.external_ref, body.currency, body.total_minor, new Date().toISOString())
     .run();
   return c.json({ id }, 201);
+});
+
+/** A device's batch of reads: each inserted once per device and read id in one D1 batch, answered read by read. */
+app.post("/api/v1/devices/events", async (c) => {
+  const device = c.req.header("authorization") ?? "device";
+  const { events } = await c.req.json<{
+    events: { id: string; kind: string; value: string; source: string; at: string }[];
+  }>();
+  const taken = await c.env.DB.batch(
+    events.map((e) =>
+      c.env.DB.prepare(
+        "INSERT INTO device_events (id, device_id, event_id, kind, value, reader, read_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+      ).bind(crypto.randomUUID(), device, e.id, e.kind, e.value, e.source, e.at),
+    ),
+  );
+  return c.json({
+    results: events.map((e, i) => ({
+      id: e.id,
+      verdict: taken[i]?.results.length ? "accepted" : "duplicate",
+    })),
+  });
 });
 
 /** Seeds `n` orders (bench set-up, not measured). */
