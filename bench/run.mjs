@@ -9,15 +9,17 @@
 // cursor, and requests/s of the intake endpoint.
 // First the spine phase (bench/spine.mjs): ROMS side by side with a bare Hono Worker and the seeds' stack.
 // Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_PRODUCTS, BENCH_MOVEMENTS,
-// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders | doors | devices).
+// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders | doors | devices | rooms).
 // Then the doors phase (bench/doors.mjs): webhooks and mail into orders, and the live feed's latency; last the
-// devices phase (bench/devices.mjs): device reads per second in batches of 50, and card read to punch.
+// devices phase (bench/devices.mjs): device reads per second in batches of 50, and card read to punch; then
+// the rooms phase (bench/rooms.mjs): 100 and 1,000 people joining one room, and a message reaching them all.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
 import { devicesPhase } from "./devices.mjs";
 import { doorsPhase } from "./doors.mjs";
+import { roomsPhase } from "./rooms.mjs";
 import { seedCatalog, seedCustomers, seedOrders } from "./seed.mjs";
 import { spinePhase } from "./spine.mjs";
 import { benchVars, connections, load, requireWrk, results, seconds, threads } from "./wrk.mjs";
@@ -48,6 +50,7 @@ if (!only || only === "catalog") await catalogPhase();
 if (!only || only === "orders") await ordersPhase();
 if (!only || only === "doors") await doorsPhase();
 if (!only || only === "devices") await devicesPhase();
+if (!only || only === "rooms") await roomsPhase();
 writeFileSync(
   path.join(out, "results.json"),
   JSON.stringify({ at: new Date().toISOString(), seconds, connections, threads, results }, null, 2),

@@ -44,6 +44,33 @@ describe("order rooms", () => {
     for (const client of [a, b, c]) client.close();
   });
 
+  it("tells presence as changes: one joined per person however many tabs, left when their last one closes", async () => {
+    const staffToken = await tokenFor(await seedUser("staff"));
+    const path = `/api/v1/orders/${(await makeOrder(actingAs(staffToken))).id}/room`;
+    const dana = await seedUser("manager");
+    const danaToken = await tokenFor(dana);
+    const watcher = await join(path, staffToken);
+    await watcher.next("welcome");
+    const tab1 = await join(path, danaToken);
+    expect((await tab1.next("welcome")).present).toHaveLength(2);
+    expect(await watcher.next("presence")).toEqual({
+      type: "presence",
+      event: "joined",
+      member: { id: dana.id, name: expect.any(String), role: "manager" },
+    });
+    const tab2 = await join(path, danaToken);
+    expect((await tab2.next("welcome")).present).toHaveLength(2);
+    tab1.close();
+    // Dana is still here in her second tab: the next change the watcher hears is someone else joining.
+    const erin = await seedUser("staff");
+    const probe = await join(path, await tokenFor(erin));
+    await probe.next("welcome");
+    expect(await watcher.next("presence")).toMatchObject({ event: "joined", member: { id: erin.id } });
+    tab2.close();
+    expect(await watcher.next("presence")).toMatchObject({ event: "left", member: { id: dana.id } });
+    for (const client of [probe, watcher]) client.close();
+  });
+
   it("refuses an empty or oversized message with an error frame and stores nothing", async () => {
     const staffToken = await tokenFor(await seedUser("staff"));
     const path = `/api/v1/orders/${(await makeOrder(actingAs(staffToken))).id}/room`;

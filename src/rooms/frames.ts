@@ -167,9 +167,8 @@ export const PresenceFrame = doc(
     type: z.literal("presence"),
     event: z.enum(["joined", "left"]),
     member: Member,
-    present: doc(z.array(Member), "Everyone connected after the change."),
   }),
-  "Someone else joined or left. One person with two tabs counts once in `present`, so a `left` may name someone still there.",
+  "Someone else joined or left: a change to the welcome's `present`, so a join costs the same at any room size. A person counts once however many tabs they have: `joined` comes with their first connection, `left` when their last one closes.",
   "PresenceFrame",
 );
 export const MessageFrame = doc(

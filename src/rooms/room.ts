@@ -51,10 +51,13 @@ export class Room extends DurableObject<Env> {
     if (!member?.id) return new Response("missing member", { status: 400 });
 
     const { 0: client, 1: server } = new WebSocketPair();
+    // Whether this person was here already (another tab): then nobody else hears of it.
+    const returning = this.#connections(member.id) > 0;
     this.ctx.acceptWebSocket(server, [member.id]);
     server.serializeAttachment(member);
+    this.#present?.set(member.id, member);
     this.greet(server, member, new URL(request.url));
-    this.broadcast({ type: "presence", event: "joined", member, present: this.present() }, server);
+    if (!returning) this.broadcast({ type: "presence", event: "joined", member }, server);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -75,7 +78,11 @@ export class Room extends DurableObject<Env> {
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     const member = ws.deserializeAttachment() as Member;
     ws.close(code === 1005 ? 1000 : code, "bye");
-    this.broadcast({ type: "presence", event: "left", member, present: this.present() }, ws);
+    // The last of their sockets gone: they left (a second tab still open means they are still here).
+    if (this.#connections(member.id, ws) === 0) {
+      this.#present?.delete(member.id);
+      this.broadcast({ type: "presence", event: "left", member }, ws);
+    }
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
@@ -131,13 +138,27 @@ export class Room extends DurableObject<Env> {
     return rows.map((r) => ({ id: r.id, author: JSON.parse(r.author) as Member, body: r.body, at: r.at }));
   }
 
+  /**
+   * Everyone connected, once each. Read from the sockets when the object wakes (hibernation forgets
+   * memory), then kept up to date by joins and leaves, so a join costs the same at any room size.
+   */
   present(): Member[] {
-    const seen = new Map<string, Member>();
-    for (const ws of this.ctx.getWebSockets()) {
-      const member = ws.deserializeAttachment() as Member | null;
-      if (member && ws.readyState === WebSocket.OPEN) seen.set(member.id, member);
+    if (!this.#present) {
+      this.#present = new Map();
+      for (const ws of this.ctx.getWebSockets()) {
+        const member = ws.deserializeAttachment() as Member | null;
+        if (member && ws.readyState === WebSocket.OPEN) this.#present.set(member.id, member);
+      }
     }
-    return [...seen.values()];
+    return [...this.#present.values()];
+  }
+
+  #present: Map<string, Member> | undefined;
+
+  /** The member's open sockets, but `except`. */
+  #connections(memberId: string, except?: WebSocket): number {
+    return this.ctx.getWebSockets(memberId).filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN)
+      .length;
   }
 
   protected broadcast(frame: ServerFrame, except?: WebSocket): number {
