@@ -19,13 +19,21 @@ export interface CardRead {
 
 type Ref = ReturnType<typeof employeeRef>;
 
+/** How a card read ended the enrolment armed on its device, as the device is told. */
+export type EnrollmentOutcome = {
+  status: "bound" | "refused";
+  employee: Ref;
+  card_uid: string;
+  reason?: string;
+};
+
 /** What one card read did, for the device's answer. */
 export type CardOutcome =
-  | { kind: "punch"; employee: Ref | null; notice: string }
+  | { kind: "punch"; employeeId: string; employee: Ref | null; notice: string }
   | { kind: "unknown"; notice: string }
   | {
       kind: "enrollment";
-      enrollment: { status: "bound" | "refused"; employee: Ref; card_uid: string; reason?: string };
+      enrollment: EnrollmentOutcome;
       notice: string;
     }
   | { kind: "none" };
@@ -123,6 +131,7 @@ export function cardReadStatements(
         const employee = look.holders.get(read.uid) ?? null;
         return {
           kind: "punch",
+          employeeId: punched[0].employeeId,
           employee,
           notice: employee ? `Punch recorded for ${employee.name} (${employee.code})` : "Punch recorded",
         };

@@ -11,7 +11,12 @@ import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { tooManyRequests } from "../../lib/problem";
 import { refreshPresence } from "../attendance/presence";
-import { cardReadStatements, cardUidOf, lookBeforeCardReads } from "../attendance/punches";
+import {
+  cardReadStatements,
+  cardUidOf,
+  type EnrollmentOutcome,
+  lookBeforeCardReads,
+} from "../attendance/punches";
 import type { Principal } from "../auth/principal";
 import { keep, settleStatement } from "../ingest/store";
 import { DeviceEventSchema } from "./schemas";
@@ -22,12 +27,7 @@ export type Verdict = {
   reason?: string;
   /** A sentence for the person at the device. */
   notice?: string;
-  enrollment?: {
-    status: "bound" | "refused";
-    employee: { id: string; code: string; name: string };
-    card_uid: string;
-    reason?: string;
-  };
+  enrollment?: EnrollmentOutcome;
 };
 
 export async function receiveDeviceEvents(
@@ -110,7 +110,7 @@ export async function receiveDeviceEvents(
   const byRow = new Map(cardReads.map((r, i) => [r.rowId, outcomes[i]]));
   refreshPresence(
     env,
-    outcomes.flatMap((o) => (o.kind === "punch" && o.employee ? [o.employee.id] : [])),
+    outcomes.flatMap((o) => (o.kind === "punch" ? [o.employeeId] : [])),
   );
   let next = 0;
   return checked.map((c, i): Verdict => {
