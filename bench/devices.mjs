@@ -10,16 +10,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
-import { benchVars, connections, loadOnce } from "./wrk.mjs";
+import { benchVars, connections, loadOnce, percentile } from "./wrk.mjs";
 
 const out = path.join(root, "bench", "out");
 const ports = { roms: 8803, bare: 8804 };
 const DEVICES = 16;
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
 
 export async function devicesPhase() {
   const state = path.join(out, "devices-state");

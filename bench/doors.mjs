@@ -9,7 +9,7 @@ import path from "node:path";
 import { Webhook } from "standardwebhooks";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
-import { benchVars, connections, loadOnce, seconds } from "./wrk.mjs";
+import { benchVars, connections, loadOnce, percentile, seconds } from "./wrk.mjs";
 
 const out = path.join(root, "bench", "out");
 const ports = { roms: 8801, bare: 8802 };
@@ -39,11 +39,6 @@ function writeDeliveries(file, count, run) {
   }
   writeFileSync(file, `${lines.join("\n")}\n`);
 }
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
 
 /** Waits until no record of `door` is pending; answers how many were read and how long it took. */
 async function drain(base, auth, door, since) {

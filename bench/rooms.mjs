@@ -6,17 +6,12 @@ import path from "node:path";
 import { SignJWT } from "jose";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
-import { benchVars } from "./wrk.mjs";
+import { benchVars, percentile } from "./wrk.mjs";
 
 const out = path.join(root, "bench", "out");
 const port = 8805;
 const SIZES = [100, 1000];
 const MESSAGES = 10;
-
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-};
 
 /** Access tokens for `n` staff users written straight into D1, signed with the bench's own secret. */
 async function people(state, n) {

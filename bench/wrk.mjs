@@ -10,6 +10,12 @@ export const benchVars = {
   JWT_SECRETS: `bench:${crypto.getRandomValues(new Uint8Array(32)).reduce((s, b) => s + b.toString(16).padStart(2, "0"), "")}`,
 };
 
+/** The p-th percentile (0..100) of a list of numbers, nearest rank. */
+export const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+
 /** Every measurement of this run, in order (bench/out/results.json). */
 export const results = [];
 
