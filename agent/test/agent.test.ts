@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, describe, it } from "node:test";
 import { startAgent } from "../src/agent.ts";
@@ -8,10 +7,9 @@ import { Forwarder } from "../src/forwarder.ts";
 import { Outbox } from "../src/outbox.ts";
 import { cleanScan } from "../src/reader.ts";
 import { fakeApi } from "./fake-api.ts";
-import { filledOutbox, portPair, until } from "./harness.ts";
+import { filledOutbox, portPair, tempDir, until } from "./harness.ts";
 
 const quiet = () => {};
-const outboxDir = () => mkdtemp(path.join(tmpdir(), "roms-outbox-"));
 const agentVersion = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")).version;
 
 describe("the agent", () => {
@@ -28,7 +26,7 @@ describe("the agent", () => {
     const agent = await startAgent({
       apiUrl: api.url,
       deviceToken: "device-token-1",
-      outboxDir: await outboxDir(),
+      outboxDir: await tempDir("outbox"),
       ports: [
         { name: "door", kind: "card", path: card.device, baudRate: 9600, framing: "crlf" },
         { name: "stockroom", kind: "barcode", path: scanner.device, baudRate: 9600, framing: "cr" },
@@ -67,7 +65,7 @@ describe("the agent", () => {
   it("loses nothing while the API is down, across an agent restart, and delivers once it is back", async () => {
     const api = await fakeApi();
     const scanner = await portPair();
-    const dir = await outboxDir();
+    const dir = await tempDir("outbox");
     const config = {
       apiUrl: api.url,
       deviceToken: "t",
@@ -116,7 +114,7 @@ describe("the agent", () => {
     const agent = await startAgent({
       apiUrl: api.url,
       deviceToken: "t",
-      outboxDir: await outboxDir(),
+      outboxDir: await tempDir("outbox"),
       ports: [{ name: "shop", kind: "barcode", path: scanner.device, baudRate: 9600, framing: "lf" }],
       minBackoffMs: 50,
       maxBackoffMs: 100,
@@ -258,7 +256,7 @@ describe("the agent", () => {
   });
 
   it("ignores a half-written event left by a crash", async () => {
-    const outbox = await new Outbox(await outboxDir()).init();
+    const outbox = await new Outbox(await tempDir("outbox")).init();
     await writeFile(path.join(outbox.pendingDir, "000000000000001-x.json.tmp"), '{"id":"000');
     await outbox.put({
       id: "000000000000002-y",

@@ -4,11 +4,10 @@
 // and a revoked device token leaves reads waiting on disk.
 import assert from "node:assert/strict";
 import type { ChildProcess } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type CliRun, cli, type PortPair, portPair, until } from "./harness.ts";
+import { type CliRun, cli, type PortPair, portPair, tempDir, until } from "./harness.ts";
 
 interface Local {
   applyMigrations(options: { persistTo: string; quiet: boolean }): unknown;
@@ -129,8 +128,8 @@ describe("the agent and ROMS, end to end", { timeout: 300_000 }, () => {
   let agent: CliRun;
 
   before(async () => {
-    state = await mkdtemp(path.join(tmpdir(), "roms-e2e-state-"));
-    dir = await mkdtemp(path.join(tmpdir(), "roms-e2e-agent-"));
+    state = await tempDir("e2e-state");
+    dir = await tempDir("e2e-agent");
     local.applyMigrations({ persistTo: state, quiet: true });
     await local.withLocalBindings((env) => local.createFirstAdmin(env.DB, EMAIL, PASSWORD), {
       persistTo: state,

@@ -7,3 +7,6 @@ export const plausibleInstant = (value: string, now = Date.now()): boolean => {
   const at = Date.parse(value);
   return at >= EARLIEST && at <= now + AHEAD_MS;
 };
+
+/** An RFC 3339 time with any offset, as stored: UTC with milliseconds (`Date.prototype.toISOString`). */
+export const utc = (value: string): string => new Date(value).toISOString();

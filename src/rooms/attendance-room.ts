@@ -10,8 +10,10 @@ interface Row extends Record<string, SqlStorageValue> {
   employee_id: string;
   code: string;
   name: string;
-  since: string;
-  until: string;
+  /** When they came in; null while they are out. */
+  since: string | null;
+  until: string | null;
+  /** When this state was known, so an older state arriving late loses. */
   as_of: string;
 }
 
@@ -20,18 +22,14 @@ export class AttendanceRoom extends Room {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS clocked_in (
+    ctx.storage.sql.exec(`CREATE TABLE IF NOT EXISTS employee_states (
       employee_id TEXT PRIMARY KEY,
       code TEXT NOT NULL,
       name TEXT NOT NULL,
-      since TEXT NOT NULL,
-      until TEXT NOT NULL,
+      since TEXT,
+      until TEXT,
       as_of TEXT NOT NULL
     )`);
-    // An employee clocked out is remembered by when that was known, so an older state arriving late loses.
-    ctx.storage.sql.exec(
-      `CREATE TABLE IF NOT EXISTS clocked_out (employee_id TEXT PRIMARY KEY, as_of TEXT NOT NULL)`,
-    );
     ctx.storage.sql.exec(
       "CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)",
     );
@@ -44,40 +42,22 @@ export class AttendanceRoom extends Room {
     let changed = 0;
     for (const s of states) {
       const held = sql
-        .exec<Row>("SELECT * FROM clocked_in WHERE employee_id = ?", s.employee.id)
+        .exec<Row>("SELECT * FROM employee_states WHERE employee_id = ?", s.employee.id)
         .toArray()[0];
-      const out = sql
-        .exec<{ as_of: string }>("SELECT as_of FROM clocked_out WHERE employee_id = ?", s.employee.id)
-        .toArray()[0];
-      const known = held?.as_of ?? out?.as_of;
-      if (known !== undefined && known > s.as_of) continue;
-      if (s.in && s.since && s.until) {
-        sql.exec("DELETE FROM clocked_out WHERE employee_id = ?", s.employee.id);
-        sql.exec(
-          "INSERT OR REPLACE INTO clocked_in (employee_id, code, name, since, until, as_of) VALUES (?, ?, ?, ?, ?, ?)",
-          s.employee.id,
-          s.employee.code,
-          s.employee.name,
-          s.since,
-          s.until,
-          s.as_of,
-        );
-        if (held?.since !== s.since) {
-          this.#tell("in", s.employee, s.since);
-          changed++;
-        }
-      } else {
-        sql.exec("DELETE FROM clocked_in WHERE employee_id = ?", s.employee.id);
-        sql.exec(
-          "INSERT OR REPLACE INTO clocked_out (employee_id, as_of) VALUES (?, ?)",
-          s.employee.id,
-          s.as_of,
-        );
-        if (held) {
-          this.#tell("out", s.employee, null);
-          changed++;
-        }
-      }
+      if (held && held.as_of > s.as_of) continue;
+      const since = s.in ? s.since : null;
+      sql.exec(
+        "INSERT OR REPLACE INTO employee_states (employee_id, code, name, since, until, as_of) VALUES (?, ?, ?, ?, ?, ?)",
+        s.employee.id,
+        s.employee.code,
+        s.employee.name,
+        since,
+        s.in ? s.until : null,
+        s.as_of,
+      );
+      if ((held?.since ?? null) === since) continue;
+      this.#tell(since ? "in" : "out", s.employee, since);
+      changed++;
     }
     await this.#setAlarm();
     return changed;
@@ -85,14 +65,14 @@ export class AttendanceRoom extends Room {
 
   /** Sessions the rules close at their `until`: they leave the room then. */
   override async alarm(): Promise<void> {
-    const now = new Date().toISOString();
-    const due = this.ctx.storage.sql.exec<Row>("SELECT * FROM clocked_in WHERE until <= ?", now).toArray();
+    const sql = this.ctx.storage.sql;
+    const due = sql
+      .exec<Row>("SELECT * FROM employee_states WHERE until <= ?", new Date().toISOString())
+      .toArray();
     for (const row of due) {
-      this.ctx.storage.sql.exec("DELETE FROM clocked_in WHERE employee_id = ?", row.employee_id);
-      this.ctx.storage.sql.exec(
-        "INSERT OR REPLACE INTO clocked_out (employee_id, as_of) VALUES (?, ?)",
+      sql.exec(
+        "UPDATE employee_states SET since = NULL, until = NULL WHERE employee_id = ?",
         row.employee_id,
-        row.as_of,
       );
       this.#tell("closed_by_rule", { id: row.employee_id, code: row.code, name: row.name }, null);
     }
@@ -101,7 +81,7 @@ export class AttendanceRoom extends Room {
 
   async #setAlarm(): Promise<void> {
     const next = this.ctx.storage.sql
-      .exec<{ until: string | null }>("SELECT MIN(until) AS until FROM clocked_in")
+      .exec<{ until: string | null }>("SELECT MIN(until) AS until FROM employee_states")
       .one().until;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Date.parse(next));
@@ -121,9 +101,12 @@ export class AttendanceRoom extends Room {
   /** Everyone clocked in, earliest first. */
   clockedIn(): ClockedIn[] {
     return this.ctx.storage.sql
-      .exec<Row>("SELECT * FROM clocked_in ORDER BY since, employee_id")
+      .exec<Row>("SELECT * FROM employee_states WHERE since IS NOT NULL ORDER BY since, employee_id")
       .toArray()
-      .map((r) => ({ employee: { id: r.employee_id, code: r.code, name: r.name }, since: r.since }));
+      .map((r) => ({
+        employee: { id: r.employee_id, code: r.code, name: r.name },
+        since: r.since as string,
+      }));
   }
 
   protected override greet(ws: WebSocket, member: Member): void {

@@ -7,6 +7,7 @@ import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { newestFirst } from "../../lib/pagination";
 import { conflict, notFound } from "../../lib/problem";
+import { utc } from "../../lib/time";
 import type { Principal } from "../auth/principal";
 import { loadEmployee } from "./employees";
 import { refreshPresence } from "./presence";
@@ -35,16 +36,21 @@ export async function correctAttendance(env: Env, actor: Principal, input: NewCo
   const db = getDb(env.DB);
   let target: { employeeId: string; at: string; punchId: string | null };
   if (input.kind === "ignore_punch") {
-    const punch = await db.query.punches.findFirst({ where: eq(punches.id, input.punch_id) });
+    const [[punch], [already]] = await db.batch([
+      db.select().from(punches).where(eq(punches.id, input.punch_id)),
+      db
+        .select({ id: attendanceCorrections.id })
+        .from(attendanceCorrections)
+        .where(
+          and(eq(attendanceCorrections.punchId, input.punch_id), isNull(attendanceCorrections.withdrawnAt)),
+        ),
+    ]);
     if (!punch) throw notFound("No such punch.");
-    const already = await db.query.attendanceCorrections.findFirst({
-      where: and(eq(attendanceCorrections.punchId, punch.id), isNull(attendanceCorrections.withdrawnAt)),
-    });
     if (already) throw conflict("That punch is already set aside.", { correction_id: already.id });
     target = { employeeId: punch.employeeId, at: punch.at, punchId: punch.id };
   } else {
     await loadEmployee(env, input.employee_id);
-    target = { employeeId: input.employee_id, at: new Date(input.at).toISOString(), punchId: null };
+    target = { employeeId: input.employee_id, at: utc(input.at), punchId: null };
   }
   const [row] = await db
     .insert(attendanceCorrections)

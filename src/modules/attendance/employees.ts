@@ -1,6 +1,7 @@
 // The people who clock in, and their cards: adding and changing employees, binding a card by its UID,
 // revoking one, and the cards read that nobody has yet.
-import { and, desc, eq, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, inArray, isNull, sql } from "drizzle-orm";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import { getDb } from "../../db";
 import { cards, employees, type StoredSchedule, unknownCards } from "../../db/schema/attendance";
 import type { Env } from "../../env";
@@ -41,6 +42,15 @@ export const employeeRef = (e: Pick<EmployeeRow, "id" | "code" | "name">) => ({
   id: e.id,
   code: e.code,
   name: e.name,
+});
+
+/**
+ * The code and name of the employee a row names, as two columns to select beside the row's own. Flat on
+ * purpose: inside a D1 batch drizzle maps rows by column name, where a join's two `id`s would collide.
+ */
+export const employeeNames = (employeeId: SQLiteColumn) => ({
+  employeeCode: sql<string>`(SELECT code FROM employees WHERE id = ${employeeId})`.as("employee_code"),
+  employeeName: sql<string>`(SELECT name FROM employees WHERE id = ${employeeId})`.as("employee_name"),
 });
 
 const stored = (schedule: ScheduleInput | null | undefined): StoredSchedule | null | undefined => {
@@ -125,7 +135,8 @@ export async function changeEmployee(
   const db = getDb(env.DB);
   const now = new Date().toISOString();
   const schedule = stored(patch.schedule);
-  const [updated] = await db.batch([
+  const held = and(eq(cards.employeeId, id), isNull(cards.revokedAt));
+  const results = await db.batch([
     db
       .update(employees)
       .set({
@@ -136,27 +147,36 @@ export async function changeEmployee(
       })
       .where(eq(employees.id, id))
       .returning(),
-    db
-      .update(cards)
-      .set({ revokedAt: now, revokedBy: actor.id, revokeReason: "employee deactivated" })
-      .where(
-        and(eq(cards.employeeId, id), isNull(cards.revokedAt), sql`${patch.active === false ? 1 : 0} = 1`),
-      ),
+    ...(patch.active === false
+      ? [
+          db
+            .update(cards)
+            .set({ revokedAt: now, revokedBy: actor.id, revokeReason: "employee deactivated" })
+            .where(held),
+        ]
+      : []),
+    db.select().from(cards).where(held).orderBy(cards.enrolledAt),
   ]);
-  const row = updated[0];
+  const row = (results[0] as EmployeeRow[])[0];
   if (!row) throw notFound("No such employee.");
-  return employeeView(row, await activeCards(env, [id]));
+  return employeeView(row, results.at(-1) as CardRow[]);
 }
 
 /** Binds a card UID to an employee (staff typing it in, or picking it from the unknown cards). */
 export async function bindCard(env: Env, actor: Principal, employeeId: string, uid: string) {
-  const employee = await loadEmployee(env, employeeId);
+  const db = getDb(env.DB);
+  const [[employee], [held]] = await db.batch([
+    db.select().from(employees).where(eq(employees.id, employeeId)),
+    db
+      .select({ ...getTableColumns(cards), ...employeeNames(cards.employeeId) })
+      .from(cards)
+      .where(and(eq(cards.uid, uid), isNull(cards.revokedAt))),
+  ]);
+  if (!employee) throw notFound("No such employee.");
   if (!employee.active)
     throw conflict(`${employee.name} is not active; reactivate them before adding a card.`);
-  const db = getDb(env.DB);
-  const held = await db.query.cards.findFirst({ where: and(eq(cards.uid, uid), isNull(cards.revokedAt)) });
   if (held?.employeeId === employeeId) return { card: cardView(held), created: false };
-  if (held) throw cardTaken(uid, await loadEmployee(env, held.employeeId));
+  if (held) throw cardTaken(uid, { id: held.employeeId, code: held.employeeCode, name: held.employeeName });
   try {
     const [[card]] = await db.batch([
       db
@@ -174,7 +194,7 @@ export async function bindCard(env: Env, actor: Principal, employeeId: string, u
   }
 }
 
-const cardTaken = (uid: string, holder: EmployeeRow) =>
+const cardTaken = (uid: string, holder: Pick<EmployeeRow, "id" | "code" | "name">) =>
   conflict(`Card ${uid} is already bound to ${holder.name} (${holder.code}); revoke it there first.`, {
     employee_id: holder.id,
   });

@@ -9,7 +9,7 @@ import type { Statement } from "../../lib/batch";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { conflict, notFound } from "../../lib/problem";
-import { employeeRef } from "./employees";
+import { employeeNames, employeeRef } from "./employees";
 
 type EnrollmentRow = typeof enrollments.$inferSelect;
 type EmployeeRow = typeof employees.$inferSelect;
@@ -35,22 +35,9 @@ export const enrollmentView = (
   settled_at: e.settledAt,
 });
 
-/**
- * Enrolments with their employee's code and name. Flat, with unique column names: inside a D1 batch drizzle
- * maps rows by column name, where a join's two `id`s would collide.
- */
+/** Enrolments with their employee's code and name. */
 const withEmployee = (db: Db) =>
-  db
-    .select({
-      ...getTableColumns(enrollments),
-      employeeCode: sql<string>`(SELECT code FROM employees WHERE id = ${enrollments.employeeId})`.as(
-        "employee_code",
-      ),
-      employeeName: sql<string>`(SELECT name FROM employees WHERE id = ${enrollments.employeeId})`.as(
-        "employee_name",
-      ),
-    })
-    .from(enrollments);
+  db.select({ ...getTableColumns(enrollments), ...employeeNames(enrollments.employeeId) }).from(enrollments);
 
 type WithEmployee = Awaited<ReturnType<ReturnType<typeof withEmployee>["limit"]>>[number];
 const employeeOf = (e: WithEmployee) => ({ id: e.employeeId, code: e.employeeCode, name: e.employeeName });

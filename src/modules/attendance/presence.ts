@@ -8,7 +8,7 @@ import { employees } from "../../db/schema/attendance";
 import type { Env } from "../../env";
 import { employeeRef } from "./employees";
 import { instant } from "./rules";
-import { presentAt, rulesOf } from "./timesheets";
+import { clockedIn, rulesOf } from "./timesheets";
 
 /** An employee's state as the room keeps it; `as_of` orders states computed concurrently. */
 export interface PresenceState {
@@ -26,23 +26,19 @@ export async function presenceOf(env: Env, employeeIds: string[]): Promise<Prese
   const ids = [...new Set(employeeIds)];
   if (ids.length === 0) return [];
   const now = new Date().toISOString();
-  const { sessions, people } = await presentAt(env, { at: now }, ids);
+  const { present, people } = await clockedIn(env, now, ids);
+  const since = new Map(present.map((p) => [p.employeeId, p.since]));
   const maxMs = rulesOf(env).maxShiftHours * 3_600_000;
   return ids.flatMap((id) => {
     const person = people.get(id);
     if (!person) return [];
-    const open = sessions.find(
-      (s) =>
-        s.employeeId === id &&
-        instant(s.in) <= instant(now) &&
-        (s.out === null || instant(s.out) > instant(now)),
-    );
+    const from = since.get(id) ?? null;
     return [
       {
         employee: employeeRef(person),
-        in: open !== undefined,
-        since: open?.in ?? null,
-        until: open ? new Date(instant(open.in) + maxMs).toISOString() : null,
+        in: from !== null,
+        since: from,
+        until: from ? new Date(instant(from) + maxMs).toISOString() : null,
         as_of: now,
       },
     ];

@@ -8,6 +8,7 @@ import type { Env } from "../../env";
 import type { Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { newestFirst } from "../../lib/pagination";
+import { utc } from "../../lib/time";
 import { employeeRef } from "./employees";
 import { type Armed, armedEnrollment, employeeOf, enrollmentStatements } from "./enrollment";
 
@@ -153,8 +154,6 @@ const punchView = (p: typeof punches.$inferSelect) => ({
   recorded_at: p.recordedAt,
 });
 
-const instant = (value: string) => new Date(value).toISOString();
-
 export async function listPunches(
   env: Env,
   filter: {
@@ -170,8 +169,8 @@ export async function listPunches(
     { time: punches.at, id: punches.id },
     [
       filter.employee_id !== undefined ? eq(punches.employeeId, filter.employee_id) : undefined,
-      filter.since ? gte(punches.at, instant(filter.since)) : undefined,
-      filter.until ? lt(punches.at, instant(filter.until)) : undefined,
+      filter.since ? gte(punches.at, utc(filter.since)) : undefined,
+      filter.until ? lt(punches.at, utc(filter.until)) : undefined,
     ],
     filter,
     (p) => [p.at, p.id],

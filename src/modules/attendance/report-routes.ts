@@ -159,8 +159,5 @@ export const attendanceReportRoutes = createRouter()
   })
   .openapi(routes.weeks, async (c) => c.json(await weekRows(c.env, c.req.valid("query")), 200))
   .openapi(routes.month, async (c) => c.json(await monthRows(c.env, c.req.valid("query")), 200))
-  .openapi(routes.present, async (c) => {
-    const { time_zone, at, items } = await presentAt(c.env, c.req.valid("query"));
-    return c.json({ time_zone, at, items }, 200);
-  })
+  .openapi(routes.present, async (c) => c.json(await presentAt(c.env, c.req.valid("query")), 200))
   .openapi(routes.live, async (c) => joinRoom(c, attendanceRoom(c.env), memberOf(c)));

@@ -13,6 +13,7 @@
 //   so a row reads in local time and still names one instant.
 // - Late: first in after schedule start + grace. Left early: last out before schedule end − grace, the end
 //   falling on the next day when it is not after the start (a night shift).
+import { addDays, isoWeek, isoWeekday, localDate, localRfc3339, zonedInstant } from "../../lib/zone";
 import { instant, type Session } from "./rules";
 
 export interface Schedule {
@@ -32,8 +33,6 @@ export interface DayReport {
   leftEarly: boolean;
   flags: string[];
 }
-
-const DAY_MS = 86_400_000;
 
 /** One row per employee and local day, ordered by employee then date; `from` and `to` are inclusive. */
 export function dailyReport(
@@ -158,87 +157,3 @@ export function toCsv(days: DayReport[], people: Map<string, { code: string; nam
 const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-
-// --- local time, by Intl alone ---
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function localParts(t: number, timeZone: string) {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-    });
-    formatters.set(timeZone, format);
-  }
-  const p: Record<string, number> = {};
-  for (const part of format.formatToParts(t)) if (part.type !== "literal") p[part.type] = Number(part.value);
-  return { y: p.year!, mo: p.month!, d: p.day!, h: p.hour! % 24, mi: p.minute!, s: p.second! };
-}
-
-/** The zone's offset from UTC at instant `t`, in milliseconds. */
-function offsetAt(t: number, timeZone: string): number {
-  const p = localParts(t, timeZone);
-  return Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s) - Math.floor(t / 1000) * 1000;
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, "0");
-
-function localDate(t: number, timeZone: string): string {
-  const p = localParts(t, timeZone);
-  return `${pad(p.y, 4)}-${pad(p.mo)}-${pad(p.d)}`;
-}
-
-export function localRfc3339(t: number, timeZone: string): string {
-  const p = localParts(t, timeZone);
-  const offset = Math.round(offsetAt(t, timeZone) / 60_000);
-  const sign = offset < 0 ? "-" : "+";
-  const abs = Math.abs(offset);
-  return `${localDate(t, timeZone)}T${pad(p.h)}:${pad(p.mi)}:${pad(p.s)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
-}
-
-/**
- * The instant of a local date and "HH:MM" in the zone. A wall time skipped by a spring change lands after
- * the gap; one repeated by an autumn change is taken the second time.
- */
-export function zonedInstant(date: string, time: string, timeZone: string): number {
-  const [y, mo, d] = ymd(date);
-  const m = /^(\d{2}):(\d{2})$/.exec(time);
-  if (!m) throw new RangeError(`not a local time HH:MM: ${time}`);
-  const wall = Date.UTC(y, mo - 1, d, Number(m[1]), Number(m[2]));
-  const guess = wall - offsetAt(wall, timeZone);
-  return wall - offsetAt(guess, timeZone);
-}
-
-function ymd(date: string): [number, number, number] {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
-  if (!m) throw new RangeError(`not a date YYYY-MM-DD: ${date}`);
-  return [Number(m[1]), Number(m[2]), Number(m[3])];
-}
-
-export function addDays(date: string, n: number): string {
-  const [y, mo, d] = ymd(date);
-  return new Date(Date.UTC(y, mo - 1, d) + n * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** 1 (Monday) .. 7 (Sunday) */
-function isoWeekday(date: string): number {
-  const [y, mo, d] = ymd(date);
-  return new Date(Date.UTC(y, mo - 1, d)).getUTCDay() || 7;
-}
-
-function isoWeek(date: string): string {
-  const [y, mo, d] = ymd(date);
-  // The ISO week belongs to the year of its Thursday.
-  const thursday = Date.UTC(y, mo - 1, d) + (4 - isoWeekday(date)) * DAY_MS;
-  const year = new Date(thursday).getUTCFullYear();
-  const week = Math.floor((thursday - Date.UTC(year, 0, 1)) / DAY_MS / 7) + 1;
-  return `${year}-W${pad(week)}`;
-}

@@ -4,6 +4,7 @@ import { CORRECTION_KINDS, ENROLLMENT_STATES, WEEKDAYS } from "../../db/schema/a
 import { Id } from "../../lib/openapi";
 import { PageQuery } from "../../lib/pagination";
 import { plausibleInstant } from "../../lib/time";
+import { TimeZoneSchema } from "../../lib/zone";
 
 const LocalTime = z
   .string()
@@ -216,19 +217,9 @@ export const CorrectionQuery = PageQuery.extend({ employee_id: Id.optional() });
 
 // --- reports ---
 
-export const TimeZone = z
-  .string()
-  .max(64)
-  .refine((tz) => {
-    try {
-      new Intl.DateTimeFormat("en-US", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  }, "An IANA time zone, e.g. Europe/Berlin")
-  .optional()
-  .openapi({ description: "IANA time zone of the report; the shop's (SHOP_TIME_ZONE) when left out" });
+export const TimeZone = TimeZoneSchema.optional().openapi({
+  description: "IANA time zone of the report; the shop's (SHOP_TIME_ZONE) when left out",
+});
 
 const LocalDate = z.iso.date().openapi({ example: "2026-11-23" });
 

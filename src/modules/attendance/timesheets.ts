@@ -4,17 +4,10 @@ import { and, gte, inArray, isNull, lt } from "drizzle-orm";
 import { getDb } from "../../db";
 import { attendanceCorrections, employees, punches, WEEKDAYS } from "../../db/schema/attendance";
 import type { Env } from "../../env";
+import { utc } from "../../lib/time";
+import { addDays, localRfc3339, zonedInstant } from "../../lib/zone";
 import { employeeRef } from "./employees";
-import {
-  addDays,
-  dailyReport,
-  localRfc3339,
-  type Schedule,
-  toCsv,
-  weeklyTotals,
-  whoIsIn,
-  zonedInstant,
-} from "./report";
+import { dailyReport, type Schedule, toCsv, weeklyTotals, whoIsIn } from "./report";
 import { type Correction, deriveSessions, instant, type Punch, type Rules } from "./rules";
 
 /**
@@ -215,22 +208,23 @@ const nextMonth = (month: string) => {
 };
 
 /** Who is clocked in at `at` (now when not given), earliest arrival first. */
-export async function presentAt(
-  env: Env,
-  q: { tz?: string | undefined; at?: string | undefined },
-  only?: string[],
-) {
+export async function presentAt(env: Env, q: { tz?: string | undefined; at?: string | undefined }) {
   const timeZone = shopTimeZone(env, q.tz);
-  const at = q.at ? new Date(q.at).toISOString() : new Date().toISOString();
-  const t = instant(at);
-  const { sessions, people } = await sessionsFor(env, t, t + 1, at, only);
+  const at = q.at ? utc(q.at) : new Date().toISOString();
+  const { present, people } = await clockedIn(env, at);
   return {
     time_zone: timeZone,
     at,
-    items: whoIsIn(sessions, at)
-      .filter((p) => people.has(p.employeeId))
-      .map((p) => ({ employee: ref(people, p.employeeId), since: localRfc3339(instant(p.since), timeZone) })),
-    people,
-    sessions,
+    items: present.map((p) => ({
+      employee: ref(people, p.employeeId),
+      since: localRfc3339(instant(p.since), timeZone),
+    })),
   };
+}
+
+/** The employees (all, or `only`) clocked in at `at`, earliest first (since in UTC), and who they are. */
+export async function clockedIn(env: Env, at: string, only?: string[]) {
+  const t = instant(at);
+  const { sessions, people } = await sessionsFor(env, t, t + 1, at, only);
+  return { present: whoIsIn(sessions, at).filter((p) => people.has(p.employeeId)), people };
 }

@@ -10,6 +10,7 @@ import { deviceEvents } from "../../db/schema/devices";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { tooManyRequests } from "../../lib/problem";
+import { utc } from "../../lib/time";
 import { refreshPresence } from "../attendance/presence";
 import {
   cardReadStatements,
@@ -39,15 +40,6 @@ export async function receiveDeviceEvents(
 ): Promise<Verdict[]> {
   const limited = await env.DEVICE_LIMITER.limit({ key: `device:${device.id}` });
   if (!limited.success) throw tooManyRequests(60, "This device sends too fast; wait a minute and resend.");
-  const record = await keep(env, {
-    door: "device",
-    source: device.id,
-    bytes: raw,
-    contentType: "application/json",
-    sender: device.name,
-    subject: `${batch.events.length} read${batch.events.length === 1 ? "" : "s"}`,
-    metadata: agentVersion ? { agent_version: agentVersion } : {},
-  });
   const receivedAt = new Date().toISOString();
   const db = getDb(env.DB);
   const checked = batch.events.map((event) => {
@@ -59,6 +51,28 @@ export async function receiveDeviceEvents(
     return { id: event.id, read: parsed.data };
   });
   const rows = checked.map((c) => ("read" in c && c.read ? { ...c.read, rowId: newId() } : undefined));
+  const cardReads = rows.flatMap((read) =>
+    read?.kind === "card" ? [{ rowId: read.rowId, uid: cardUidOf(read.value) }] : [],
+  );
+  // Keeping the raw batch and looking up its cards do not wait for each other; nothing is written before
+  // the batch is kept.
+  const [record, look] = await Promise.all([
+    keep(env, {
+      door: "device",
+      source: device.id,
+      bytes: raw,
+      contentType: "application/json",
+      sender: device.name,
+      subject: `${batch.events.length} read${batch.events.length === 1 ? "" : "s"}`,
+      metadata: agentVersion ? { agent_version: agentVersion } : {},
+    }),
+    lookBeforeCardReads(
+      db,
+      device.id,
+      cardReads.map((r) => r.uid),
+      receivedAt,
+    ),
+  ]);
   const inserts = rows.flatMap((read) =>
     read
       ? [
@@ -71,7 +85,7 @@ export async function receiveDeviceEvents(
               kind: read.kind,
               value: read.value,
               reader: read.source,
-              readAt: new Date(read.at).toISOString(),
+              readAt: utc(read.at),
               receivedAt,
               ingestId: record.id,
             })
@@ -79,15 +93,6 @@ export async function receiveDeviceEvents(
             .returning({ eventId: deviceEvents.eventId }),
         ]
       : [],
-  );
-  const cardReads = rows.flatMap((read) =>
-    read?.kind === "card" ? [{ rowId: read.rowId, uid: cardUidOf(read.value) }] : [],
-  );
-  const look = await lookBeforeCardReads(
-    db,
-    device.id,
-    cardReads.map((r) => r.uid),
-    receivedAt,
   );
   const cards = cardReadStatements(db, cardReads, look, receivedAt);
   const refused = checked.filter((c) => "reason" in c).length;

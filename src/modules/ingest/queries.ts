@@ -5,6 +5,7 @@ import { INGEST_OUTCOMES, type IngestOutcome, ingestRecords } from "../../db/sch
 import type { Env } from "../../env";
 import { newestFirst } from "../../lib/pagination";
 import { notFound } from "../../lib/problem";
+import { utc } from "../../lib/time";
 import type { IngestRow } from "./store";
 
 export const toRecordView = (r: IngestRow) => ({
@@ -42,8 +43,6 @@ export interface RecordFilter {
   cursor?: string | undefined;
 }
 
-const instant = (value: string) => new Date(value).toISOString();
-
 export async function listRecords(env: Env, filter: RecordFilter) {
   const page = await newestFirst(
     getDb(env.DB).select().from(ingestRecords).$dynamic(),
@@ -54,8 +53,8 @@ export async function listRecords(env: Env, filter: RecordFilter) {
       filter.verdict && eq(ingestRecords.verdict, filter.verdict),
       filter.outcome && eq(ingestRecords.outcome, filter.outcome),
       filter.order_id !== undefined ? eq(ingestRecords.orderId, filter.order_id) : undefined,
-      filter.since ? gte(ingestRecords.receivedAt, instant(filter.since)) : undefined,
-      filter.until ? lt(ingestRecords.receivedAt, instant(filter.until)) : undefined,
+      filter.since ? gte(ingestRecords.receivedAt, utc(filter.since)) : undefined,
+      filter.until ? lt(ingestRecords.receivedAt, utc(filter.until)) : undefined,
     ],
     filter,
     (r) => [r.receivedAt, r.id],
@@ -89,8 +88,8 @@ export async function ingestStats(
   env: Env,
   query: { since?: string | undefined; until?: string | undefined; door?: IngestRow["door"] | undefined },
 ) {
-  const until = query.until ? instant(query.until) : new Date().toISOString();
-  const since = query.since ? instant(query.since) : new Date(Date.parse(until) - 86_400_000).toISOString();
+  const until = query.until ? utc(query.until) : new Date().toISOString();
+  const since = query.since ? utc(query.since) : new Date(Date.parse(until) - 86_400_000).toISOString();
   const counts = Object.fromEntries(
     INGEST_OUTCOMES.map((o) => [o, sql<number>`sum(${ingestRecords.outcome} = ${o})`]),
   ) as Record<IngestOutcome, ReturnType<typeof sql<number>>>;

@@ -10,6 +10,7 @@ import { failedAssertion, type Statement } from "../../lib/batch";
 import { sha256Hex } from "../../lib/hash";
 import { totalsOf } from "../../lib/money";
 import { badRequest, conflict, notFound, Problem } from "../../lib/problem";
+import { utc } from "../../lib/time";
 import { customerRead } from "../customers/service";
 import type { PlannedMovement } from "../inventory/legs";
 import { type StockOptions, stockOptionsReads, toStockOptions } from "../inventory/levels";
@@ -354,7 +355,7 @@ export async function upsertIntake(
           trackingUrl: intake.tracking?.url ?? null,
           notes: intake.notes ?? null,
           staffNotes: null,
-          placedAt: intake.placed_at ? new Date(intake.placed_at).toISOString() : new Date().toISOString(),
+          placedAt: intake.placed_at ? utc(intake.placed_at) : new Date().toISOString(),
           actorId,
           intakeHash: hash,
         },

@@ -8,6 +8,7 @@ import type { Env } from "../../env";
 import { money } from "../../lib/money";
 import { newestFirst } from "../../lib/pagination";
 import { prefixTerms, searchWords } from "../../lib/search";
+import { startOfDay } from "../../lib/zone";
 import { audienceOf, customerScope, type Principal } from "../auth/principal";
 import { type OrderStatus, TRANSITIONS } from "./lifecycle";
 import type { OrderFilter } from "./schemas";
@@ -91,34 +92,6 @@ export async function listEvents(env: Env, principal: Principal, id: string) {
 }
 
 const IN_PROGRESS: OrderStatus[] = ["placed", "under_risk", "awaiting_customer", "picking", "shipped"];
-
-/** UTC instant of the start of today in an IANA time zone. */
-export function startOfDay(timeZone: string, now = new Date()): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      second: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
-  const asUtc = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  );
-  const offset = asUtc - Math.floor(now.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) - offset);
-}
 
 const zeroCounts = () =>
   Object.fromEntries(Object.keys(TRANSITIONS).map((s) => [s, 0])) as Record<OrderStatus, number>;

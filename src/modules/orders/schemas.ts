@@ -7,6 +7,7 @@ import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
 import { Id } from "../../lib/openapi";
 import { PageQuery } from "../../lib/pagination";
 import { plausibleInstant } from "../../lib/time";
+import { TimeZoneSchema } from "../../lib/zone";
 
 export const StatusEnum = z.enum(ORDER_STATUSES);
 
@@ -164,7 +165,7 @@ export const LineParam = z.object({ id: Id, line_id: Id });
 export const EventList = z.object({ items: z.array(EventSchema) });
 export const MessageList = z.object({ items: z.array(MessageSchema) });
 export const DashboardQuery = z.object({
-  tz: z.string().max(64).default("UTC").openapi({ description: "IANA time zone for 'today'" }),
+  tz: TimeZoneSchema.default("UTC").openapi({ description: "IANA time zone for 'today'" }),
 });
 
 export const FromCartBody = z.strictObject({ notes: z.string().max(2000).optional() }).openapi("FromCart");
