@@ -124,6 +124,7 @@ async function cardToPunch(base, api, card, stops) {
     e.cards.some((c) => c.uid === card),
   );
   const latencies = [];
+  let failures = 0;
   const wireHandle = await open(wire, "w");
   for (let i = 0; i < 20; i++) {
     const before = (await api("GET", `/attendance/punches?employee_id=${employee.id}&limit=200`)).items
@@ -131,7 +132,12 @@ async function cardToPunch(base, api, card, stops) {
     const written = performance.now();
     await wireHandle.write(`${card}\r\n`);
     for (;;) {
-      const now = (await api("GET", `/attendance/punches?employee_id=${employee.id}&limit=200`)).items.length;
+      const page = await api("GET", `/attendance/punches?employee_id=${employee.id}&limit=200`).catch(
+        (error) => ({ error: String(error) }),
+      );
+      // wrangler dev drops a kept-alive socket now and then after a load: ask again, a few times.
+      if (!page.items && ++failures > 20) throw new Error(`punches: ${JSON.stringify(page)}`);
+      const now = page.items?.length ?? before;
       if (now > before) break;
       await new Promise((r) => setTimeout(r, 5));
     }
