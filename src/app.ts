@@ -16,6 +16,7 @@ import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
 import { cartRoutes } from "./modules/carts/routes";
 import { catalogRoutes } from "./modules/catalog/routes";
+import { countRoutes } from "./modules/counts/routes";
 import { credentialRoutes } from "./modules/credentials/routes";
 import { customerRoutes } from "./modules/customers/routes";
 import { deviceRoutes } from "./modules/devices/routes";
@@ -26,6 +27,7 @@ import { ingestSettingsRoutes } from "./modules/ingest/settings/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { orderRoutes } from "./modules/orders/routes";
+import { pickingRoutes } from "./modules/picking/routes";
 import { feedRoutes } from "./modules/system/feed";
 import { systemRoutes } from "./modules/system/routes";
 import { userRoutes } from "./modules/users/routes";
@@ -130,6 +132,8 @@ export function createApp() {
     .route("/", ledgerRoutes)
     .route("/", catalogRoutes)
     .route("/", inventoryRoutes)
+    .route("/", pickingRoutes)
+    .route("/", countRoutes)
     .route("/", cartRoutes)
     .route("/", orderRoutes)
     .route("/", attendanceRoutes)

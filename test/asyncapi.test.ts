@@ -14,6 +14,7 @@ import {
   PresenceFrame,
   WelcomeFrame,
 } from "../src/rooms/frames";
+import { StockMovementFrame, StockWelcomeFrame, WorkingFrame } from "../src/rooms/stock-frames";
 import { call, customerUser, makeProduct, seedUser, stockroom, tokenFor } from "./helpers";
 
 type Doc = Record<string, any>;
@@ -74,14 +75,40 @@ describe("the rooms' protocol document", () => {
         .filter((op) => op.channel.$ref === `#/channels/${channel}` && op.action === action)
         .map((op) => doc.components.messages[String(op.messages[0].$ref).split("/").pop()!].name)
         .sort();
-    for (const channel of ["orderRoom", "inventoryRoom"]) {
-      expect(framesOf(channel, "receive")).toEqual(["message", "ping"]);
-      expect(framesOf(channel, "send")).toEqual(["error", "event", "message", "pong", "presence", "welcome"]);
-    }
+    expect(framesOf("orderRoom", "receive")).toEqual(["message", "ping"]);
+    expect(framesOf("orderRoom", "send")).toEqual([
+      "error",
+      "event",
+      "message",
+      "pong",
+      "presence",
+      "welcome",
+    ]);
+    expect(framesOf("inventoryRoom", "receive")).toEqual(["focus", "message", "ping"]);
+    expect(framesOf("inventoryRoom", "send")).toEqual([
+      "error",
+      "event",
+      "message",
+      "movement",
+      "pong",
+      "presence",
+      "welcome",
+      "working",
+    ]);
+    expect(framesOf("countRoom", "receive")).toEqual([
+      "claim",
+      "count",
+      "focus",
+      "message",
+      "ping",
+      "release",
+      "scan",
+    ]);
     // Every shared schema that has a name is published under it.
     const named = [...(frameDocs as unknown as { _idmap: Map<string, unknown> })._idmap.keys()];
     expect(Object.keys(doc.components.schemas).sort()).toEqual(named.sort());
     expect(doc.info.description).toMatch(/not\*\* replayed/);
+    expect(doc.info.description).toMatch(/Resuming a stock location's room/);
   });
 
   it("every frame real room sockets receive is described by the document and the shared schemas", async () => {
@@ -124,7 +151,7 @@ describe("the rooms' protocol document", () => {
     await manager.patch(`/api/v1/orders/${order.id}`, { notes: "Replacement agreed on the phone" });
     await manager.post(`/api/v1/orders/${order.id}/transitions`, { to: "shipped" });
     await clerk.until((f) => f.event?.to === "shipped", "shipped event");
-    await counter.until((f) => f.event?.movement?.kind === "sale", "sale movement");
+    await counter.until((f) => f.movement?.kind === "sale", "sale movement");
     other.ws.close(1000, "done");
     await clerk.until((f) => f.event === "left", "presence left");
 
@@ -137,15 +164,17 @@ describe("the rooms' protocol document", () => {
     for (const code of ["bad-frame", "unknown-type", "bad-message", "rate-limited"]) {
       expect(roomKinds, code).toContain(`error:${code}`);
     }
-    expect(new Set(counter.frames.map(kindOf))).toEqual(new Set(["welcome", "event:movement"]));
+    expect(new Set(counter.frames.map(kindOf))).toEqual(new Set(["welcome", "movement"]));
 
     const shared = {
       orderRoom: z.union([WelcomeFrame, PresenceFrame, MessageFrame, OrderEventFrame, ErrorFrame, PongFrame]),
       inventoryRoom: z.union([
-        WelcomeFrame,
+        StockWelcomeFrame,
         PresenceFrame,
         MessageFrame,
+        StockMovementFrame,
         InventoryEventFrame,
+        WorkingFrame,
         ErrorFrame,
         PongFrame,
       ]),

@@ -2,7 +2,6 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ApiClient, actingAs, expectLedgerAgrees, makeProduct, seedUser, tokenFor } from "./helpers";
-import { join } from "./ws";
 
 let manager: ApiClient;
 let managerToken: string;
@@ -233,18 +232,5 @@ describe("stock levels", () => {
     expect(await lowIds()).toContain(product.id);
     const moves = await manager.get(`/api/v1/inventory/movements?product_id=${product.id}`);
     expect(moves.body.items.map((m: any) => m.kind)).toEqual(["damage", "receive"]);
-  });
-
-  it("pushes each movement to the location's live room", async () => {
-    const product = await makeProduct(manager);
-    const room = await join(`/api/v1/inventory/locations/${shop}/room`, managerToken);
-    await room.next("welcome");
-    await adjust(product.id, 3, "receive");
-    const event = await room.next("event");
-    expect(event.event).toMatchObject({
-      type: "movement",
-      movement: { product_id: product.id, quantity: 3, kind: "receive" },
-    });
-    room.close();
   });
 });

@@ -10,9 +10,12 @@ export interface Client {
 }
 
 export async function join(path: string, token: string): Promise<Client> {
-  const res = await call(`${path}?access_token=${encodeURIComponent(token)}`, {
-    headers: { upgrade: "websocket" },
-  });
+  const res = await call(
+    `${path}${path.includes("?") ? "&" : "?"}access_token=${encodeURIComponent(token)}`,
+    {
+      headers: { upgrade: "websocket" },
+    },
+  );
   if (res.status !== 101 || !res.webSocket) throw new Error(`join failed: ${res.status} ${await res.text()}`);
   const ws = res.webSocket;
   const frames: Record<string, any>[] = [];

@@ -12,6 +12,7 @@ import * as inventory from "./schema/inventory";
 import * as ledger from "./schema/ledger";
 import * as orders from "./schema/orders";
 import * as system from "./schema/system";
+import * as warehouse from "./schema/warehouse";
 
 export const schema = {
   ...system,
@@ -27,6 +28,7 @@ export const schema = {
   ...events,
   ...devices,
   ...attendance,
+  ...warehouse,
 };
 
 const make = (d1: D1Database) => drizzle(d1, { schema });

@@ -11,6 +11,9 @@ import {
   MESSAGES_PER_WINDOW,
   WINDOW_MS,
 } from "../rooms/frames";
+import { STOCK_KEPT } from "../rooms/limits";
+// Registers the stock rooms' frames in frameDocs.
+import "../rooms/stock-frames";
 
 const DESCRIPTION = `Live rooms over WebSocket, beside the REST contract (/openapi.json). This document is written from
 the Worker's side: \`receive\` operations are frames clients send, \`send\` operations are frames the room sends.
@@ -31,11 +34,18 @@ the connection stays open. Unknown fields in client frames are ignored.
 ${MESSAGES_PER_WINDOW} messages per ${WINDOW_MS / 1000} seconds in a room (sockets and REST together; more are
 refused with \`rate-limited\`). The welcome frame carries the last ${HISTORY_ON_JOIN} messages.
 
-**Reconnecting to an order or stock room.** Their frames carry no sequence number, so a client cannot resume
+**Reconnecting to an order room.** Its frames carry no sequence number, so a client cannot resume
 where it left off. On reconnecting it gets a fresh \`welcome\`, whose history holds the last ${HISTORY_ON_JOIN} chat
-messages; business events (order status, edits, substitutes, stock movements) sent while it was away are
+messages; business events (order status, edits, substitutes) sent while it was away are
 **not** replayed: read the current state again over REST (\`GET /api/v1/orders/{id}\` and its \`/events\`
-timeline, \`GET /api/v1/inventory/movements\`).
+timeline).
+
+**Resuming a stock location's room.** Every \`movement\` frame carries the movement's \`seq\` at its location (one
+more than the one before, in the order written, whoever wrote it) and the level right after it. Reconnect with
+\`?after=<the last seq you saw>\`: the movements you missed follow the \`welcome\`, in order, then live ones. The
+room keeps the newest ${STOCK_KEPT}; older, the welcome says \`gap: true\`: reload levels over REST. A count's room
+needs no resuming: its \`welcome\` is the whole count, and a change sent with an \`op\` is applied once however often
+it is sent.
 
 **Resuming the feed.** Every feed event carries its \`seq\`, one more than the one before. Reconnect with
 \`?after=<the last seq you saw>\`: after the \`welcome\` come exactly the events you missed, in order, then live
@@ -76,10 +86,52 @@ const ROOMS: Record<
   inventoryRoom: {
     address: "/api/v1/inventory/locations/{id}/room",
     title: "A stock location's room",
-    id: "The location's (or count session's) id; the Worker does not check that it exists.",
+    id: "The location's id.",
     description:
-      "Several people counting or moving stock at one location see each other's movements live, and may chat. Anyone with inventory:read may join.",
-    messages: [...CHAT_ROOM, "inventoryEvent"],
+      "Every movement at the location as it is written — REST, orders placed, cancelled and shipped, intake, counts, scans — numbered to resume by, with the level after it; counts opened and posted, picking and packing; who is there and what they work on; chat. Anyone with inventory:read may join; anyone else, and a location that does not exist, gets 404.",
+    query: {
+      after: {
+        type: "integer",
+        description: "Resume after this movement seq: the movements after it follow the welcome, in order.",
+      },
+    },
+    messages: [
+      "sendMessage",
+      "ping",
+      "focus",
+      "stockWelcome",
+      "presence",
+      "working",
+      "stockMovement",
+      "inventoryEvent",
+      "message",
+      "error",
+      "pong",
+    ],
+  },
+  countRoom: {
+    address: "/api/v1/inventory/count-sessions/{id}/room",
+    title: "A count's room",
+    id: "The count session's id.",
+    description:
+      "Counters claim products, count them by scanning (+1 each) or typing, and see each other's progress; the room applies every change one at a time, so concurrent scans are never lost. Anyone with inventory:read may join; a manager posts the count over REST (POST /api/v1/inventory/count-sessions/{id}/post).",
+    messages: [
+      "sendMessage",
+      "ping",
+      "focus",
+      "claim",
+      "release",
+      "scan",
+      "typedCount",
+      "countWelcome",
+      "presence",
+      "working",
+      "line",
+      "countStatus",
+      "message",
+      "error",
+      "pong",
+    ],
   },
   feed: {
     address: "/api/v1/feed",
@@ -117,7 +169,43 @@ const MESSAGES = {
   presence: { type: "presence", schema: "PresenceFrame", title: "Someone joined or left", action: "send" },
   message: { type: "message", schema: "MessageFrame", title: "A chat message", action: "send" },
   orderEvent: { type: "event", schema: "OrderEventFrame", title: "An order event", action: "send" },
-  inventoryEvent: { type: "event", schema: "InventoryEventFrame", title: "A stock movement", action: "send" },
+  inventoryEvent: {
+    type: "event",
+    schema: "InventoryEventFrame",
+    title: "Work on the floor",
+    action: "send",
+  },
+  focus: { type: "focus", schema: "FocusFrame", title: "Say what you work on", action: "receive" },
+  stockWelcome: {
+    type: "welcome",
+    schema: "StockWelcomeFrame",
+    title: "Welcome to the location",
+    action: "send",
+  },
+  working: { type: "working", schema: "WorkingFrame", title: "Someone's focus", action: "send" },
+  stockMovement: {
+    type: "movement",
+    schema: "StockMovementFrame",
+    title: "A stock movement, numbered",
+    action: "send",
+  },
+  claim: { type: "claim", schema: "ClaimFrame", title: "Claim a product", action: "receive" },
+  release: { type: "release", schema: "ReleaseFrame", title: "Give a product back", action: "receive" },
+  scan: { type: "scan", schema: "ScanFrame", title: "Scan one item (+1)", action: "receive" },
+  typedCount: { type: "count", schema: "TypedCountFrame", title: "Type a count", action: "receive" },
+  countWelcome: {
+    type: "welcome",
+    schema: "CountWelcomeFrame",
+    title: "Welcome: the whole count",
+    action: "send",
+  },
+  line: { type: "line", schema: "LineFrame", title: "A product of the count changed", action: "send" },
+  countStatus: {
+    type: "count",
+    schema: "CountStatusFrame",
+    title: "The count was posted or cancelled",
+    action: "send",
+  },
   feedEvent: { type: "event", schema: "FeedEventFrame", title: "A shop event, numbered", action: "send" },
   attendanceWelcome: {
     type: "welcome",

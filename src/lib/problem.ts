@@ -83,6 +83,10 @@ export const notFound = (detail = "No such resource.") =>
 export const conflict = (detail: string, extensions?: Record<string, unknown>) =>
   new Problem({ status: 409, slug: "conflict", title: "Conflict", detail, extensions });
 
+/** Well-formed, but not something that can be done with what it names (a wrong item scanned, say). */
+export const unprocessable = (detail: string, extensions?: Record<string, unknown>) =>
+  new Problem({ status: 422, slug: "unprocessable", title: "Cannot be done", detail, extensions });
+
 export const payloadTooLarge = (limit: number) =>
   new Problem({
     status: 413,

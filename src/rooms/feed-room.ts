@@ -4,6 +4,7 @@ import type { Env } from "../env";
 import type { DomainEvent } from "../modules/events/announce";
 import type { FeedEntry, FeedEventFrame, Member } from "./frames";
 import { FEED_KEPT, FEED_RECENT } from "./limits";
+import { resumePoint } from "./resume";
 import { Room, sendFrame } from "./room";
 
 interface Row extends Record<string, SqlStorageValue> {
@@ -85,11 +86,8 @@ export class FeedRoom extends Room {
       .one();
     const head = bounds.head ?? 0;
     const oldest = bounds.oldest;
-    const asked = url.searchParams.get("after");
-    const after = asked !== null && /^\d+$/.test(asked) ? Number(asked) : null;
-    // Resumable when nothing after `after` was trimmed and the feed has reached it.
-    const gap = after !== null && (after > head || (oldest !== null && after < oldest - 1));
-    const resuming = after !== null && !gap;
+    const { after, gap } = resumePoint(url, head, oldest);
+    const resuming = after !== null;
     const recent = resuming
       ? []
       : sql

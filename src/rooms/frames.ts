@@ -17,7 +17,7 @@ export {
 
 /** What the protocol document shows of each schema; the ones with an id become named components. */
 export const frameDocs = z.registry<{ id?: string; description: string }>();
-function doc<T extends z.ZodType>(schema: T, description: string, id?: string): T {
+export function doc<T extends z.ZodType>(schema: T, description: string, id?: string): T {
   frameDocs.add(schema, id ? { id, description } : { description });
   return schema;
 }
@@ -93,12 +93,24 @@ doc(
   "One row of the append-only stock ledger, as GET /api/v1/inventory/movements lists it.",
   "StockMovement",
 );
-export const StockMoved = doc(
-  z.strictObject({ type: z.literal("movement"), movement: MovementSchema }),
-  "Stock moved at this location (receive, sale, reserve, release, adjust, count, transfer, damage).",
-  "StockMovementEvent",
+// The location's floor: what people did there besides moving stock.
+export const CountOpened = doc(
+  z.strictObject({ type: z.literal("count_opened"), count_session_id: z.string() }),
+  "A count of this location (or a shelf or category of it) was opened: join its room to count.",
+  "CountOpenedEvent",
 );
-export type InventoryRoomEvent = z.infer<typeof StockMoved>;
+export const CountPosted = doc(
+  z.strictObject({
+    type: z.literal("count_posted"),
+    count_session_id: z.string(),
+    posted: doc(z.int(), "Count movements written (they follow as `movement` frames)."),
+    recount: doc(z.int(), "Counted lines refused because their level moved since: to count again."),
+  }),
+  "A manager posted a count's differences.",
+  "CountPostedEvent",
+);
+export const FloorEvent = z.union([CountOpened, CountPosted]);
+export type InventoryRoomEvent = z.infer<typeof FloorEvent>;
 export type RoomEvent = OrderRoomEvent | InventoryRoomEvent;
 
 // The shop's feed carries the domain events themselves (src/modules/events/announce.ts), each with its place.
@@ -182,8 +194,8 @@ export const OrderEventFrame = doc(
   "OrderEventFrame",
 );
 export const InventoryEventFrame = doc(
-  z.strictObject({ type: z.literal("event"), event: StockMoved }),
-  "Stock moved at the location.",
+  z.strictObject({ type: z.literal("event"), event: FloorEvent }),
+  "Work on the floor of the location: counts opened and posted, picking and packing. (Stock movements come as `movement` frames.)",
   "InventoryEventFrame",
 );
 export const FeedWelcomeFrame = doc(
@@ -264,16 +276,17 @@ export const AttendanceChangeFrame = doc(
 export type AttendanceChangeFrame = z.infer<typeof AttendanceChangeFrame>;
 export type ClockedIn = z.infer<typeof ClockedIn>;
 
-export const ERROR_CODES = ["bad-frame", "unknown-type", "bad-message", "rate-limited"] as const;
+export const ERROR_CODES = ["bad-frame", "unknown-type", "bad-message", "rate-limited", "refused"] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 export const ErrorFrame = doc(
   z.strictObject({
     type: z.literal("error"),
     code: doc(
       z.enum(ERROR_CODES),
-      "bad-frame: not a JSON object with a string `type`; unknown-type: a type the room does not take (the feed takes no `message`: it is read-only); bad-message: an empty or too long body; rate-limited: too many messages, wait a moment.",
+      "bad-frame: not a JSON object with a string `type` (or a stock room's frame with a bad field); unknown-type: a type the room does not take (the feed takes no `message`: it is read-only); bad-message: an empty or too long body; rate-limited: too many messages, wait a moment; refused: a count change the count does not take (someone else holds the product, it is not in the count, the count is posted).",
     ),
     detail: doc(z.string(), "The reason in words."),
+    op: doc(z.string().nullable().optional(), "The refused change's op, when it had one."),
   }),
   "A frame of yours was refused; only you receive it, and the connection stays open.",
   "ErrorFrame",
@@ -296,7 +309,8 @@ export type ServerFrame =
   | z.infer<typeof MessageFrame>
   | { type: "event"; event: RoomEvent }
   | ErrorFrame
-  | z.infer<typeof PongFrame>;
+  | z.infer<typeof PongFrame>
+  | import("./stock-frames").StockServerFrame;
 
 /** Any frame: a JSON object with a string type. Anything else is a bad-frame. */
 const Envelope = z.looseObject({ type: z.string() });

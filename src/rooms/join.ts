@@ -28,11 +28,14 @@ export function joinRoom(
   c: Context<AppEnv>,
   stub: { fetch(request: Request): Promise<Response> },
   member: Member,
+  /** What the room is for, told on the join (a stock room: its location or count). */
+  about: Record<string, string> = {},
 ): never {
   if (c.req.header("upgrade")?.toLowerCase() !== "websocket") {
     throw badRequest("This endpoint expects a WebSocket upgrade.");
   }
   const headers = new Headers(c.req.raw.headers);
   headers.set(MEMBER_HEADER, JSON.stringify(member));
+  for (const [name, value] of Object.entries(about)) headers.set(name, value);
   return stub.fetch(new Request(c.req.url, { headers })) as never;
 }

@@ -12,3 +12,8 @@ export const WINDOW_MS = 10_000;
 export const FEED_KEPT = 5000;
 /** Events in the feed's welcome for a dashboard's first paint. */
 export const FEED_RECENT = 50;
+
+/** A location's room keeps its newest STOCK_KEPT movements for clients resuming by seq. */
+export const STOCK_KEPT = 5000;
+/** A count claim lapses after this long without its holder counting it. */
+export const CLAIM_MS = 3 * 60_000;

@@ -63,6 +63,7 @@ export class Room extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer): Promise<void> {
     const member = ws.deserializeAttachment() as Member;
+    if (await this.onFrame(ws, member, data)) return;
     const frame = (await frames()).readClientFrame(data, this.takesChat);
     if (frame.type === "error") {
       sendFrame(ws, frame);
@@ -81,9 +82,18 @@ export class Room extends DurableObject<Env> {
     // The last of their sockets gone: they left (a second tab still open means they are still here).
     if (this.#connections(member.id, ws) === 0) {
       this.#present?.delete(member.id);
+      this.left(member);
       this.broadcast({ type: "presence", event: "left", member }, ws);
     }
   }
+
+  /** A room's own frames: handled (true), or left to the frames every room takes (false). */
+  protected async onFrame(_ws: WebSocket, _member: Member, _data: string | ArrayBuffer): Promise<boolean> {
+    return false;
+  }
+
+  /** The last connection of a member closed. */
+  protected left(_member: Member): void {}
 
   override async webSocketError(ws: WebSocket): Promise<void> {
     await this.webSocketClose(ws, 1011);
@@ -162,7 +172,11 @@ export class Room extends DurableObject<Env> {
   }
 
   protected broadcast(frame: ServerFrame, except?: WebSocket): number {
-    const text = JSON.stringify(frame);
+    return this.broadcastText(JSON.stringify(frame), except);
+  }
+
+  /** Sends a frame already written as text (kept that way for resuming) to every open socket. */
+  protected broadcastText(text: string, except?: WebSocket): number {
     let sent = 0;
     for (const ws of this.ctx.getWebSockets()) {
       if (ws === except || ws.readyState !== WebSocket.OPEN) continue;

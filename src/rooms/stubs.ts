@@ -16,6 +16,10 @@ export const orderRoom = (env: Env, orderId: string) =>
 export const inventoryRoom = (env: Env, locationId: string) =>
   (env.INVENTORY_ROOM as unknown as DurableObjectNamespace<InventoryRoom>).getByName(locationId);
 
+/** One room per count session: the count itself lives there. */
+export const countRoom = (env: Env, sessionId: string) =>
+  (env.INVENTORY_ROOM as unknown as DurableObjectNamespace<InventoryRoom>).getByName(`count:${sessionId}`);
+
 /** The shop's one live feed. */
 export const feedRoom = (env: Env) =>
   (env.FEED_ROOM as unknown as DurableObjectNamespace<FeedRoom>).getByName("shop");

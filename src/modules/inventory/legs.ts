@@ -2,16 +2,12 @@
 // intake, scans. A movement row is inserted only if its guard holds against the level as it is at that
 // moment (D1 runs a batch as one serial transaction), and the level changes only if that movement row
 // exists, so a level always equals the sum of its movements and concurrent batches cannot drive available
-// stock below zero. Whoever writes movements publishes them to their locations' rooms once applied.
-import { waitUntil } from "cloudflare:workers";
+// stock below zero. Whoever writes movements publishes them (live.ts) once applied.
 import { and, eq, type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db";
 import { type MOVEMENT_KINDS, stockLevels, stockMovements } from "../../db/schema/inventory";
-import type { Env } from "../../env";
 import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
-import { inventoryRoom } from "../../rooms/stubs";
-import { announceLowStock } from "./alerts";
 import type { MovementView } from "./schemas";
 
 export type MovementKind = (typeof MOVEMENT_KINDS)[number];
@@ -58,6 +54,22 @@ export const releaseLeg = (productId: string, locationId: string, quantity: numb
   quantity: 0,
   reservedDelta: -quantity,
   availability: "unchecked",
+});
+
+/** An absolute count: on_hand becomes `counted`, only if the level is still at the version its counter saw. */
+export const countLeg = (
+  productId: string,
+  locationId: string,
+  counted: number,
+  expectedVersion: number,
+): Leg => ({
+  productId,
+  locationId,
+  kind: "count",
+  quantity: counted,
+  reservedDelta: 0,
+  availability: "required",
+  expectedVersion,
 });
 
 /** Ships `quantity`, of which `reserved` was held for it. */
@@ -116,7 +128,8 @@ function movementInsert(
   // The select's columns are the table's, in its order: drizzle writes the column list.
   return db.insert(stockMovements).select(sql`
     SELECT ${id}, l.product_id, l.location_id, ${leg.kind}, ${change}, ${leg.reservedDelta}, ${ctx.actorId},
-           ${ctx.reason ?? null}, ${ctx.referenceType ?? null}, ${ctx.referenceId ?? null}, ${o.transferId}, ${o.at}
+           ${ctx.reason ?? null}, ${ctx.referenceType ?? null}, ${ctx.referenceId ?? null}, ${o.transferId}, ${o.at},
+           (SELECT COALESCE(MAX(m.seq), 0) + 1 FROM stock_movements m WHERE m.location_id = l.location_id)
       FROM stock_levels l JOIN products p ON p.id = l.product_id
      WHERE l.product_id = ${leg.productId} AND l.location_id = ${leg.locationId} AND ${sql.join(guards, sql` AND `)}`);
 }
@@ -180,6 +193,8 @@ export function planMovement(
       reference_id: ctx.referenceId ?? null,
       transfer_id: o.transferId,
       created_at: o.at,
+      // Given by D1 as the row is written; the location's room reads it from there.
+      seq: 0,
     },
   };
 }
@@ -197,34 +212,5 @@ export const toMovementView = (m: typeof stockMovements.$inferSelect): MovementV
   reference_id: m.referenceId,
   transfer_id: m.transferId,
   created_at: m.createdAt,
+  seq: m.seq,
 });
-
-/**
- * Tells each location's live room what moved, in the order written, without holding up the request that
- * moved it. Call it once the batch that wrote the movements has applied.
- */
-export function publishMovements(env: Env, movements: MovementView[]): void {
-  announceLowStock(env, movements);
-  const byLocation = new Map<string, MovementView[]>();
-  for (const m of movements) byLocation.set(m.location_id, [...(byLocation.get(m.location_id) ?? []), m]);
-  for (const [locationId, moved] of byLocation) {
-    const room = inventoryRoom(env, locationId);
-    // One stub, one call after another: the room receives them in the order they were written.
-    const sent = moved.reduce<Promise<unknown>>(
-      (previous, movement) => previous.then(() => room.publish({ type: "movement", movement })),
-      Promise.resolve(),
-    );
-    waitUntil(
-      sent.catch((error: unknown) => {
-        console.error(
-          JSON.stringify({
-            level: "warn",
-            msg: "stock room publish failed",
-            location_id: locationId,
-            error: String(error),
-          }),
-        );
-      }),
-    );
-  }
-}

@@ -19,6 +19,7 @@ export const toLevelView = (l: LevelRow): LevelView => ({
   available: l.onHand - l.reserved,
   version: l.version,
   low_stock_threshold: l.lowStockThreshold,
+  bin: l.bin,
   updated_at: l.updatedAt,
 });
 
@@ -47,6 +48,7 @@ export async function getLevel(env: Env, productId: string, locationId: string):
     reserved: 0,
     version: 0,
     lowStockThreshold: null,
+    bin: null,
     updatedAt: new Date(0).toISOString(),
   });
 }
@@ -155,11 +157,12 @@ export function chooseLocation(
   return { locationId: covers ? best.locationId : null, most };
 }
 
-export async function setLowStockThreshold(
+/** A level's settings (its low-stock threshold, its bin), kept apart from its quantities: no version bump. */
+export async function setLevelSettings(
   env: Env,
   productId: string,
   locationId: string,
-  threshold: number | null,
+  settings: { lowStockThreshold?: number | null; bin?: string | null },
 ) {
   await checkLevelKey(env, productId, locationId);
   const db = getDb(env.DB);
@@ -167,7 +170,7 @@ export async function setLowStockThreshold(
     ensureLevel(db, productId, locationId),
     db
       .update(stockLevels)
-      .set({ lowStockThreshold: threshold, updatedAt: new Date().toISOString() })
+      .set({ ...settings, updatedAt: new Date().toISOString() })
       .where(and(eq(stockLevels.productId, productId), eq(stockLevels.locationId, locationId))),
     selectLevel(db, productId, locationId),
   ]);

@@ -1,9 +1,10 @@
 // Stock locations: the warehouses and shops where levels are kept.
-import { asc } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import { getDb } from "../../db";
 import { locations } from "../../db/schema/inventory";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
+import { notFound } from "../../lib/problem";
 
 export const toLocationView = (l: typeof locations.$inferSelect) => ({
   id: l.id,
@@ -23,4 +24,10 @@ export async function createLocation(env: Env, input: { name: string; kind: "war
 export async function listLocations(env: Env) {
   const rows = await getDb(env.DB).select().from(locations).orderBy(asc(locations.name), asc(locations.id));
   return rows.map(toLocationView);
+}
+
+export async function getLocation(env: Env, id: string) {
+  const [row] = await getDb(env.DB).select().from(locations).where(eq(locations.id, id));
+  if (!row) throw notFound("No such location.");
+  return toLocationView(row);
 }

@@ -8,16 +8,17 @@ import { runBatch } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { badRequest, conflict } from "../../lib/problem";
 import {
+  countLeg,
   type Leg,
   type MovementContext,
   planMovement,
-  publishMovements,
   releaseLeg,
   reserveLeg,
   selectLevel,
   toMovementView,
 } from "./legs";
 import { checkLevelKey, type LevelRow, toLevelView } from "./levels";
+import { publishMovements } from "./live";
 import type { LevelView, MovementView } from "./schemas";
 
 /** Explains a refused movement from the level as it now is. */
@@ -98,19 +99,7 @@ export function countStock(
   input: { productId: string; locationId: string; counted: number; expectedVersion: number },
   ctx: MovementContext,
 ) {
-  return move(
-    env,
-    {
-      productId: input.productId,
-      locationId: input.locationId,
-      kind: "count",
-      quantity: input.counted,
-      reservedDelta: 0,
-      availability: "required",
-      expectedVersion: input.expectedVersion,
-    },
-    ctx,
-  );
+  return move(env, countLeg(input.productId, input.locationId, input.counted, input.expectedVersion), ctx);
 }
 
 type Holding = { productId: string; locationId: string; quantity: number };

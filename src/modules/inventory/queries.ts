@@ -1,12 +1,12 @@
 // Lists of stock: levels by product and location, low stock, the movement ledger, and recent demand.
-import { and, asc, eq, gt, gte, isNotNull, lte, or, type SQL, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gt, gte, isNotNull, lte, or, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { stockLevels, stockMovements } from "../../db/schema/inventory";
 import type { Env } from "../../env";
 import { decodeCursor, newestFirst, toPage } from "../../lib/pagination";
 import { type MovementKind, toMovementView } from "./legs";
 import { toLevelView } from "./levels";
-import type { StockFilter } from "./schemas";
+import type { MovementView, StockFilter } from "./schemas";
 
 /** After the cursor's (product, location), in that order. */
 const afterLevel = (after: [string, string] | undefined): SQL | undefined =>
@@ -83,4 +83,62 @@ export async function recentMovementTotals(env: Env, productId: string, days: nu
     .from(stockMovements)
     .where(and(eq(stockMovements.productId, productId), gte(stockMovements.createdAt, since)))
     .groupBy(stockMovements.kind) as Promise<{ kind: MovementKind; quantity: number; reserved: number }[]>;
+}
+
+/** A movement with its level right after it: what a location's room pushes. */
+export interface MovementWithLevel {
+  movement: MovementView;
+  level: { on_hand: number; reserved: number; available: number; version: number };
+}
+
+/**
+ * The newest `limit` movements at a location after `after`, oldest first, each with the level right after it.
+ * One SELECT (one snapshot): the level now is the level after each product's last movement, and walking back
+ * through its movements undoes each one (every movement bumps the version by one).
+ */
+export async function movementsAfter(
+  env: Env,
+  locationId: string,
+  after: number,
+  limit: number,
+): Promise<MovementWithLevel[]> {
+  const rows = await getDb(env.DB)
+    .select({
+      movement: stockMovements,
+      onHand: stockLevels.onHand,
+      reserved: stockLevels.reserved,
+      version: stockLevels.version,
+    })
+    .from(stockMovements)
+    .innerJoin(
+      stockLevels,
+      and(
+        eq(stockLevels.productId, stockMovements.productId),
+        eq(stockLevels.locationId, stockMovements.locationId),
+      ),
+    )
+    .where(and(eq(stockMovements.locationId, locationId), gt(stockMovements.seq, after)))
+    .orderBy(desc(stockMovements.seq))
+    .limit(limit);
+  const level = new Map<string, { onHand: number; reserved: number; version: number }>();
+  const out: MovementWithLevel[] = [];
+  for (const r of rows) {
+    const m = r.movement;
+    const now = level.get(m.productId) ?? { onHand: r.onHand, reserved: r.reserved, version: r.version };
+    out.push({
+      movement: toMovementView(m),
+      level: {
+        on_hand: now.onHand,
+        reserved: now.reserved,
+        available: now.onHand - now.reserved,
+        version: now.version,
+      },
+    });
+    level.set(m.productId, {
+      onHand: now.onHand - m.quantity,
+      reserved: now.reserved - m.reservedDelta,
+      version: now.version - 1,
+    });
+  }
+  return out.reverse();
 }

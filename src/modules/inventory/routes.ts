@@ -5,15 +5,18 @@ import type { AppEnv } from "../../env";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { createRouter, Id, json, jsonBody, problems } from "../../lib/openapi";
 import { PageQuery, pageOf } from "../../lib/pagination";
+import { notFound } from "../../lib/problem";
+import { LOCATION_HEADER } from "../../rooms/inventory-room";
 import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
 import { inventoryRoom } from "../../rooms/stubs";
-import { principalOf, requirePermission } from "../auth/middleware";
-import { getLevel, setLowStockThreshold } from "./levels";
-import { createLocation, listLocations } from "./locations";
+import { principalOf, requireAuthenticated, requirePermission } from "../auth/middleware";
+import { getLevel, setLevelSettings } from "./levels";
+import { createLocation, getLocation, listLocations } from "./locations";
 import { adjustStock, countStock, releaseStock, reserveStock, transferStock } from "./moves";
 import { listLevels, listLowStock, listMovements } from "./queries";
 import {
   AdjustBody,
+  BinBody,
   CountBody,
   LevelSchema,
   LocationBody,
@@ -46,9 +49,21 @@ const routes = {
     method: "get",
     path: "/inventory/locations/{id}/room",
     tags: ["rooms"],
-    summary: "Join a stock location's live room (WebSocket)",
-    middleware: [read] as const,
-    request: { params: z.object({ id: Id }) },
+    summary: "Join a stock location's live room (WebSocket): every movement there, numbered to resume by",
+    description:
+      "Anyone who may read stock; others, and locations that do not exist, get 404. Resume with `?after=<seq>` (the `seq` of the last movement you saw): the ones you missed come right after the welcome. The frames are in /asyncapi.json (channel `inventoryRoom`).",
+    middleware: [requireAuthenticated()] as const,
+    request: {
+      params: z.object({ id: Id }),
+      query: z.object({
+        after: z.coerce
+          .number()
+          .int()
+          .min(0)
+          .optional()
+          .openapi({ description: "Resume after this movement seq" }),
+      }),
+    },
     responses: upgradeResponses,
   }),
   locations: createRoute({
@@ -100,6 +115,19 @@ const routes = {
     request: {
       params: z.object({ product_id: Id, location_id: Id }),
       body: jsonBody(ThresholdBody),
+    },
+    responses: { 200: json(LevelSchema, "Updated"), ...problems(400, 401, 403, 404) },
+  }),
+  bin: createRoute({
+    method: "put",
+    path: "/inventory/levels/{product_id}/{location_id}/bin",
+    tags: ["inventory"],
+    summary:
+      "Set or clear where a product sits at a location (pick lists walk bins in order; counts take a shelf)",
+    middleware: [write] as const,
+    request: {
+      params: z.object({ product_id: Id, location_id: Id }),
+      body: jsonBody(BinBody),
     },
     responses: { 200: json(LevelSchema, "Updated"), ...problems(400, 401, 403, 404) },
   }),
@@ -167,7 +195,14 @@ const reservationContext = (c: Context<AppEnv>, body: ReservationInput) => ({
 });
 
 export const inventoryRoutes = createRouter()
-  .openapi(routes.room, async (c) => joinRoom(c, inventoryRoom(c.env, c.req.valid("param").id), memberOf(c)))
+  .openapi(routes.room, async (c) => {
+    const { id } = c.req.valid("param");
+    // As for orders: who may not read stock learns nothing, not even that the location exists.
+    if (!principalOf(c).permissions.includes("inventory:read")) throw notFound("No such location.");
+    const member = memberOf(c);
+    await getLocation(c.env, id);
+    return joinRoom(c, inventoryRoom(c.env, id), member, { [LOCATION_HEADER]: id });
+  })
   .openapi(routes.locations, async (c) => c.json({ items: await listLocations(c.env) }, 200))
   .openapi(routes.createLocation, async (c) => c.json(await createLocation(c.env, c.req.valid("json")), 201))
   .openapi(routes.levels, async (c) => c.json(await listLevels(c.env, c.req.valid("query")), 200))
@@ -177,8 +212,16 @@ export const inventoryRoutes = createRouter()
   })
   .openapi(routes.threshold, async (c) => {
     const { product_id, location_id } = c.req.valid("param");
+    const { low_stock_threshold } = c.req.valid("json");
     return c.json(
-      await setLowStockThreshold(c.env, product_id, location_id, c.req.valid("json").low_stock_threshold),
+      await setLevelSettings(c.env, product_id, location_id, { lowStockThreshold: low_stock_threshold }),
+      200,
+    );
+  })
+  .openapi(routes.bin, async (c) => {
+    const { product_id, location_id } = c.req.valid("param");
+    return c.json(
+      await setLevelSettings(c.env, product_id, location_id, { bin: c.req.valid("json").bin }),
       200,
     );
   })

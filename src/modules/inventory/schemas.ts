@@ -20,6 +20,10 @@ export const LevelSchema = z
     available: z.number().int(),
     version: z.number().int(),
     low_stock_threshold: z.number().int().nullable(),
+    bin: z
+      .string()
+      .nullable()
+      .openapi({ description: "Where the product sits at this location, e.g. A-03-2" }),
     updated_at: z.string(),
   })
   .openapi("StockLevel");
@@ -39,6 +43,9 @@ export const MovementSchema = z
     reference_id: z.string().nullable(),
     transfer_id: z.string().nullable(),
     created_at: z.string(),
+    seq: z.number().int().openapi({
+      description: "Its place in its location's stream (1, 2, 3… in the order written); rooms resume by it",
+    }),
   })
   .openapi("StockMovement");
 export type MovementView = z.output<typeof MovementSchema>;
@@ -62,6 +69,17 @@ export const LocationBody = z.strictObject({
 
 export const ThresholdBody = z.strictObject({
   low_stock_threshold: z.number().int().min(0).max(1_000_000_000).nullable(),
+});
+
+export const BinBody = z.strictObject({
+  bin: z
+    .string()
+    .trim()
+    .regex(
+      /^[A-Za-z0-9][A-Za-z0-9._/-]{0,31}$/,
+      "A bin is 1 to 32 letters, digits, dots, dashes or slashes, e.g. A-03-2",
+    )
+    .nullable(),
 });
 
 export const AdjustBody = z

@@ -9,7 +9,8 @@ import { failedAssertion, type Statement } from "../../lib/batch";
 import { conflict, forbidden } from "../../lib/problem";
 import { audienceOf, type Principal } from "../auth/principal";
 import { announce, domainEvent } from "../events/announce";
-import { type PlannedMovement, planMovement, publishMovements, releaseLeg, saleLeg } from "../inventory/legs";
+import { type PlannedMovement, planMovement, releaseLeg, saleLeg } from "../inventory/legs";
+import { publishMovements } from "../inventory/live";
 import { canMove, type OrderStatus, REACHED_AT, TRANSITIONS } from "./lifecycle";
 import { orderMovementContext } from "./lines";
 import {
@@ -140,13 +141,21 @@ export function publishOrderChanges(
   announce(env, announced);
 }
 
-/** Applies one move with its stock effects in one batch (with the order read back in the same trip). */
-export async function transition(env: Env, state: LoadedOrder, input: TransitionInput): Promise<LoadedOrder> {
+/**
+ * Applies one move with its stock effects in one batch (with the order read back in the same trip). `also`:
+ * the caller's own statements for that batch (a shipment's tracking), applied after the move.
+ */
+export async function transition(
+  env: Env,
+  state: LoadedOrder,
+  input: TransitionInput,
+  also: Statement[] = [],
+): Promise<LoadedOrder> {
   const db = getDb(env.DB);
   const move = planMove(db, state, input, new Date().toISOString());
   let committed: LoadedOrder;
   try {
-    committed = await commitOrder(db, state.order.id, state.order, move.statements);
+    committed = await commitOrder(db, state.order.id, state.order, [...move.statements, ...also]);
   } catch (error) {
     if (!failedAssertion(error)) throw error;
     const fresh = await loadOrder(env, state.order.id);

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX `stock_movements_location_seq_uq` ON `stock_movements` (`location_id`,`seq`);
