@@ -244,7 +244,7 @@ export class CountFloor {
    */
   settle(
     posted: string[],
-    stale: { product_id: string; version: number }[],
+    stale: { product_id: string; on_hand: number; version: number }[],
     status: CountSessionRef["status"],
   ): void {
     for (const id of posted) {
@@ -256,9 +256,11 @@ export class CountFloor {
     for (const s of stale) {
       this.sql.exec(
         `UPDATE count_lines SET state = 'recount', counted = NULL, counted_by = NULL, claimed_by = NULL, claimed_until = NULL,
-                note = 'The level moved after it was counted (version ' || version_seen || ', now ' || ? || '); count it again.'
-          WHERE product_id = ?`,
+                note = 'The level moved after it was counted (version ' || version_seen || ', now ' || ?1 || '); count it again.',
+                expected = ?2, version_seen = ?1
+          WHERE product_id = ?3`,
         s.version,
+        s.on_hand,
         s.product_id,
       );
     }

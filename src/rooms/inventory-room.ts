@@ -213,6 +213,8 @@ export class InventoryRoom extends Room {
             ? await this.countScan(member, frame.code, op)
             : await this.countSet(member, frame.product_id, frame.counted, op);
     if ("refused" in result) sendFrame(ws, { type: "error", code: "refused", detail: result.refused, op });
+    // Nothing changed (an op sent again): only its sender hears, with the line as it is.
+    else if (!result.changed) sendFrame(ws, { type: "line", line: result.line, by: member, op });
     return true;
   }
 
@@ -254,7 +256,7 @@ export class InventoryRoom extends Room {
   /** What posting (or cancelling) did, told to everyone counting. */
   countSettled(
     posted: string[],
-    stale: { product_id: string; version: number }[],
+    stale: { product_id: string; on_hand: number; version: number }[],
     status: CountSessionRef["status"],
   ): void {
     const floor = this.#count();

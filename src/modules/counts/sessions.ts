@@ -253,6 +253,7 @@ export async function postCount(env: Env, principal: Principal, id: string) {
         product_id: countResults.productId,
         version_seen: countResults.versionSeen,
         version_now: stockLevels.version,
+        on_hand: stockLevels.onHand,
       })
       .from(countResults)
       .innerJoin(
@@ -282,7 +283,7 @@ export async function postCount(env: Env, principal: Principal, id: string) {
       ...movements.map((m) => m.product_id),
       ...lines.filter((l) => done.has(l.product_id) && l.status !== "posted").map((l) => l.product_id),
     ],
-    stale.map((s) => ({ product_id: s.product_id, version: s.version_now })),
+    stale.map((s) => ({ product_id: s.product_id, on_hand: s.on_hand, version: s.version_now })),
     status,
   );
   publishToLocation(env, session.locationId, {
@@ -291,7 +292,15 @@ export async function postCount(env: Env, principal: Principal, id: string) {
     posted: movements.length,
     recount: stale.length,
   });
-  return { session: toCountSessionView(after ?? session), posted: movements, recount: stale };
+  return {
+    session: toCountSessionView(after ?? session),
+    posted: movements,
+    recount: stale.map(({ product_id, version_seen, version_now }) => ({
+      product_id,
+      version_seen,
+      version_now,
+    })),
+  };
 }
 
 export async function cancelCount(env: Env, id: string) {
