@@ -80,7 +80,7 @@ const ROOMS: Record<
     title: "An order's room",
     id: "The order's id.",
     description:
-      "Chat between the order's customer and the shop, presence, and the order's changes as they happen. Staff (orders:read) and the users of the order's customer may join; whoever may join may post on the socket (posting over REST needs orders:write).",
+      "Chat between the order's customer and the shop, presence, and the order's changes as they happen (status, edits, substitutes, and its picking and packing). Staff (orders:read) and the users of the order's customer may join; whoever may join may post on the socket (posting over REST needs orders:write).",
     messages: [...CHAT_ROOM, "orderEvent"],
   },
   inventoryRoom: {

@@ -4,7 +4,11 @@ import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../db/schema/events";
 import { ORDER_STATUSES } from "../db/schema/orders";
 import { MovementSchema } from "../modules/inventory/schemas";
+import { FloorEvent, PickingEvent } from "./floor-frames";
+import { doc } from "./frame-docs";
 import { FEED_KEPT, FEED_RECENT, HISTORY_ON_JOIN, MAX_MESSAGE_CHARS } from "./limits";
+
+export { doc, frameDocs } from "./frame-docs";
 
 export {
   FEED_KEPT,
@@ -14,13 +18,6 @@ export {
   MESSAGES_PER_WINDOW,
   WINDOW_MS,
 } from "./limits";
-
-/** What the protocol document shows of each schema; the ones with an id become named components. */
-export const frameDocs = z.registry<{ id?: string; description: string }>();
-export function doc<T extends z.ZodType>(schema: T, description: string, id?: string): T {
-  frameDocs.add(schema, id ? { id, description } : { description });
-  return schema;
-}
 
 // The pieces frames carry
 
@@ -84,7 +81,12 @@ export const OrderUpdated = doc(
   "The order was edited (PATCH /orders/{id}) or an intake updated it.",
   "OrderUpdatedEvent",
 );
-export const OrderRoomEvent = z.union([OrderStatusChanged, OrderSubstituted, OrderUpdated]);
+export const OrderRoomEvent = z.union([
+  OrderStatusChanged,
+  OrderSubstituted,
+  OrderUpdated,
+  ...PickingEvent.options,
+]);
 export type OrderRoomEvent = z.infer<typeof OrderRoomEvent>;
 
 // Stock's own description of a movement, shown here as a named component.
@@ -93,24 +95,8 @@ doc(
   "One row of the append-only stock ledger, as GET /api/v1/inventory/movements lists it.",
   "StockMovement",
 );
-// The location's floor: what people did there besides moving stock.
-export const CountOpened = doc(
-  z.strictObject({ type: z.literal("count_opened"), count_session_id: z.string() }),
-  "A count of this location (or a shelf or category of it) was opened: join its room to count.",
-  "CountOpenedEvent",
-);
-export const CountPosted = doc(
-  z.strictObject({
-    type: z.literal("count_posted"),
-    count_session_id: z.string(),
-    posted: doc(z.int(), "Count movements written (they follow as `movement` frames)."),
-    recount: doc(z.int(), "Counted lines refused because their level moved since: to count again."),
-  }),
-  "A manager posted a count's differences.",
-  "CountPostedEvent",
-);
-export const FloorEvent = z.union([CountOpened, CountPosted]);
 export type InventoryRoomEvent = z.infer<typeof FloorEvent>;
+export { FloorEvent };
 export type RoomEvent = OrderRoomEvent | InventoryRoomEvent;
 
 // The shop's feed carries the domain events themselves (src/modules/events/announce.ts), each with its place.

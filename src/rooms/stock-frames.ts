@@ -2,7 +2,8 @@
 // shares (frames.ts): numbered movements to resume by, what each person is working on, and counting.
 import { z } from "@hono/zod-openapi";
 import { MovementSchema } from "../modules/inventory/schemas";
-import { doc, Member, RoomMessage } from "./frames";
+import { doc } from "./frame-docs";
+import { Member, RoomMessage } from "./frames";
 import { HISTORY_ON_JOIN, STOCK_KEPT } from "./limits";
 
 const StockSeq = doc(

@@ -7,7 +7,8 @@ export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   placed: ["under_risk", "awaiting_customer", "picking", "cancelled"],
   under_risk: ["awaiting_customer", "picking", "cancelled"],
   awaiting_customer: ["under_risk", "picking", "cancelled"],
-  picking: ["shipped", "cancelled"],
+  // Back to at risk when a picker finds a line short (pick & pack); a person decides from there.
+  picking: ["under_risk", "shipped", "cancelled"],
   shipped: ["delivered"],
   delivered: [],
   cancelled: [],
