@@ -28,6 +28,7 @@ import { inventoryRoutes } from "./modules/inventory/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { pickingRoutes } from "./modules/picking/routes";
+import { scanRoutes } from "./modules/scans/routes";
 import { feedRoutes } from "./modules/system/feed";
 import { systemRoutes } from "./modules/system/routes";
 import { userRoutes } from "./modules/users/routes";
@@ -134,6 +135,7 @@ export function createApp() {
     .route("/", inventoryRoutes)
     .route("/", pickingRoutes)
     .route("/", countRoutes)
+    .route("/", scanRoutes)
     .route("/", cartRoutes)
     .route("/", orderRoutes)
     .route("/", attendanceRoutes)

@@ -493,15 +493,17 @@ describe("devices", () => {
     ]);
     const scans = (await staff.get(`/api/v1/scans?device_id=${device.id}&limit=3`)).body.items;
     expect(
-      scans.map((s: Record<string, unknown>) => [
+      scans.map((s: Record<string, any>) => [
         s.code,
-        (s.product as { id: string } | null)?.id ?? null,
-        s.resolved_by,
+        s.target?.id ?? null,
+        s.target?.via ?? null,
+        s.outcome,
+        s.reader,
       ]),
     ).toEqual([
-      ["NO-SUCH-CODE", null, null],
-      [product.sku, product.id, "sku"],
-      ["4006381333931", product.id, "barcode"],
+      ["NO-SUCH-CODE", null, null, "unknown", "stockroom"],
+      [product.sku, product.id, "sku", "resolved", "stockroom"],
+      ["4006381333931", product.id, "barcode", "resolved", "stockroom"],
     ]);
   });
 });

@@ -45,7 +45,8 @@ describe("POST /devices/events", () => {
     expect(answer.results).toEqual([
       // A card nobody holds: taken, and the person at the device is told.
       { id: a, verdict: "accepted", notice: "Unknown card 04A2B3C4D5: recorded for staff to enroll" },
-      { id: b, verdict: "accepted" },
+      // A barcode becomes a scan; the person is told what it names.
+      { id: b, verdict: "accepted", notice: "Unknown code 4006381333931" },
       { id: bad, verdict: "refused", reason: expect.stringMatching(/^kind: /) },
     ]);
     // Sent again (the agent never heard the answer): nothing is taken twice.

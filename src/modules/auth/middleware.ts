@@ -57,6 +57,18 @@ export const requirePermission =
     await next();
   };
 
+/** A user or API key holding `module:access`, or a registered device (the scanners on the shop floor). */
+export const requirePermissionOrDevice =
+  (module: Module, access: Access): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const principal = c.get("principal");
+    if (!principal) throw unauthorized();
+    if (principal.kind !== "device" && !principal.permissions.includes(`${module}:${access}`)) {
+      throw forbidden(`This needs the ${module}:${access} permission.`);
+    }
+    await next();
+  };
+
 /** A registered on-site device, by its device token. */
 export const requireDevice = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const principal = c.get("principal");

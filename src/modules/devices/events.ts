@@ -1,12 +1,13 @@
 // The device door: an agent's batch of reads is kept raw (R2, then its ingest record), then each read is
 // taken once per device and event id — in one D1 batch with the device's last-seen time and the record's
 // outcome — and answered read by read, so the agent drops exactly what was taken. Card reads become punches
-// (or settle an armed enrolment, or wait as unknown cards) in that same batch; barcode reads wait for scan
-// resolution (src/modules/devices/scans.ts).
+// (or settle an armed enrolment, or wait as unknown cards) in that same batch; barcode reads become scans
+// (src/modules/scans), resolved before the batch and recorded in it.
 import { eq } from "drizzle-orm";
 import { getDb } from "../../db";
 import { devices } from "../../db/schema/auth";
 import { deviceEvents } from "../../db/schema/devices";
+import { scans } from "../../db/schema/warehouse";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { tooManyRequests } from "../../lib/problem";
@@ -20,6 +21,7 @@ import {
 } from "../attendance/punches";
 import type { Principal } from "../auth/principal";
 import { keep, settleStatement } from "../ingest/store";
+import { resolveCodes } from "../scans/resolve";
 import { DeviceEventSchema } from "./schemas";
 
 export type Verdict = {
@@ -54,9 +56,10 @@ export async function receiveDeviceEvents(
   const cardReads = rows.flatMap((read) =>
     read?.kind === "card" ? [{ rowId: read.rowId, uid: cardUidOf(read.value) }] : [],
   );
+  const barcodes = rows.flatMap((read) => (read?.kind === "barcode" ? [read] : []));
   // Keeping the raw batch and looking up its cards do not wait for each other; nothing is written before
   // the batch is kept.
-  const [record, look] = await Promise.all([
+  const [record, look, named] = await Promise.all([
     keep(env, {
       door: "device",
       source: device.id,
@@ -71,6 +74,10 @@ export async function receiveDeviceEvents(
       device.id,
       cardReads.map((r) => r.uid),
       receivedAt,
+    ),
+    resolveCodes(
+      env,
+      barcodes.map((r) => r.value),
     ),
   ]);
   const inserts = rows.flatMap((read) =>
@@ -95,6 +102,32 @@ export async function receiveDeviceEvents(
       : [],
   );
   const cards = cardReadStatements(db, cardReads, look, receivedAt);
+  // One scan per read: the device's read id is the scan's own id, so a resent read records nothing more.
+  const scanRows = barcodes.map((read) => {
+    const target = named.get(read.value) ?? null;
+    return db
+      .insert(scans)
+      .values({
+        id: newId(),
+        actorId: device.id,
+        clientId: read.id,
+        code: read.value,
+        reader: read.source,
+        target: target?.kind ?? null,
+        targetId: target?.id ?? null,
+        action: "look_up",
+        outcome: target ? "resolved" : "unknown",
+        detail: target ? null : `Nothing has the code "${read.value}".`,
+        answer: target
+          ? {
+              status: 200,
+              body: { code: read.value, target, actions: ["look_up"], action: "look_up", result: null },
+            }
+          : null,
+        scannedAt: utc(read.at),
+      })
+      .onConflictDoNothing();
+  });
   const refused = checked.filter((c) => "reason" in c).length;
   const [, , ...results] = await db.batch([
     db
@@ -109,6 +142,7 @@ export async function receiveDeviceEvents(
     ),
     ...inserts,
     ...cards.statements,
+    ...scanRows,
   ] as const);
   const taken = results.slice(0, inserts.length) as { eventId: string }[][];
   const outcomes = cards.outcomes(results.slice(inserts.length));
@@ -122,10 +156,13 @@ export async function receiveDeviceEvents(
     if ("reason" in c) return { id: c.id, verdict: "refused", reason: c.reason as string };
     const fresh = (taken[next++] ?? []).length > 0;
     const outcome = byRow.get(rows[i]?.rowId ?? "");
+    const read = rows[i];
+    const scanned = read?.kind === "barcode" ? (named.get(read.value) ?? null) : undefined;
     return {
       id: c.id,
       verdict: fresh ? "accepted" : "duplicate",
       ...(outcome && outcome.kind !== "none" && { notice: outcome.notice }),
+      ...(scanned !== undefined && { notice: scanned ? scanned.label : `Unknown code ${read?.value}` }),
       ...(outcome?.kind === "enrollment" && { enrollment: outcome.enrollment }),
     };
   });

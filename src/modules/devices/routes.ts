@@ -1,22 +1,18 @@
-// Doors for on-site devices (device tokens only): their reads, heartbeats and enrolment; and the barcode
-// reads as scans, for staff.
+// Doors for on-site devices (device tokens only): their reads, heartbeats and enrolment.
 import { createRoute } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
-import { createRouter, Id, json, jsonBody, problems } from "../../lib/openapi";
-import { PageQuery, pageOf } from "../../lib/pagination";
+import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { armEnrollment, latestEnrollment } from "../attendance/enrollment";
 import { DeviceArmBody, EnrollmentSchema } from "../attendance/schemas";
-import { principalOf, requireDevice, requirePermission } from "../auth/middleware";
+import { principalOf, requireDevice } from "../auth/middleware";
 import { receiveDeviceEvents } from "./events";
 import { recordHeartbeat } from "./heartbeat";
-import { listScans } from "./scans";
 import {
   DeviceBatchResultSchema,
   DeviceBatchSchema,
   HeartbeatAnswerSchema,
   HeartbeatSchema,
-  ScanSchema,
 } from "./schemas";
 
 /** Reads the body as bytes before the validator parses it, so the bytes kept are exactly the ones sent. */
@@ -72,16 +68,6 @@ const ownEnrollment = createRoute({
   responses: { 200: json(EnrollmentSchema, "The latest enrolment"), ...problems(401, 403, 404) },
 });
 
-const scans = createRoute({
-  method: "get",
-  path: "/scans",
-  tags: ["devices"],
-  summary: "Barcode reads from devices, newest first, each resolved to its product (by barcode, else SKU)",
-  middleware: [requirePermission("inventory", "read")] as const,
-  request: { query: PageQuery.extend({ device_id: Id.optional() }) },
-  responses: { 200: json(pageOf(ScanSchema), "A page of scans"), ...problems(400, 401, 403) },
-});
-
 export const deviceRoutes = createRouter()
   .openapi(heartbeat, async (c) =>
     c.json(
@@ -103,7 +89,6 @@ export const deviceRoutes = createRouter()
     );
   })
   .openapi(ownEnrollment, async (c) => c.json(await latestEnrollment(c.env, principalOf(c).id), 200))
-  .openapi(scans, async (c) => c.json(await listScans(c.env, c.req.valid("query")), 200))
   .openapi(events, async (c) => {
     const results = await receiveDeviceEvents(
       c.env,

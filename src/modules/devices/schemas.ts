@@ -112,16 +112,3 @@ export const HeartbeatAnswerSchema = z
       .openapi({ description: "The enrolment armed on this device: its next card read binds" }),
   })
   .openapi("DeviceHeartbeatAnswer");
-
-export const ScanSchema = z
-  .object({
-    id: z.string(),
-    device_id: z.string(),
-    reader: z.string(),
-    code: z.string(),
-    read_at: z.string(),
-    received_at: z.string(),
-    product: z.object({ id: z.string(), sku: z.string(), name: z.string() }).nullable(),
-    resolved_by: z.enum(["barcode", "sku"]).nullable(),
-  })
-  .openapi("Scan");
