@@ -9,10 +9,11 @@
 // cursor, and requests/s of the intake endpoint.
 // First the spine phase (bench/spine.mjs): ROMS side by side with a bare Hono Worker and the seeds' stack.
 // Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_PRODUCTS, BENCH_MOVEMENTS,
-// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders | doors | devices | rooms).
+// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders | doors | devices | rooms | stock).
 // Then the doors phase (bench/doors.mjs): webhooks and mail into orders, and the live feed's latency; last the
 // devices phase (bench/devices.mjs): device reads per second in batches of 50, and card read to punch; then
-// the rooms phase (bench/rooms.mjs): 100 and 1,000 people joining one room, and a message reaching them all.
+// the rooms phase (bench/rooms.mjs): 100 and 1,000 people joining one room, and a message reaching them all;
+// last the stock phase (bench/stock.mjs): a movement reaching 100 and 1,000 sockets, and scans/s in a count.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
@@ -22,6 +23,7 @@ import { doorsPhase } from "./doors.mjs";
 import { roomsPhase } from "./rooms.mjs";
 import { seedCatalog, seedCustomers, seedOrders } from "./seed.mjs";
 import { spinePhase } from "./spine.mjs";
+import { stockPhase } from "./stock.mjs";
 import { benchVars, connections, load, requireWrk, results, seconds, threads } from "./wrk.mjs";
 
 const port = Number(process.env.BENCH_PORT ?? 8797);
@@ -51,6 +53,7 @@ if (!only || only === "orders") await ordersPhase();
 if (!only || only === "doors") await doorsPhase();
 if (!only || only === "devices") await devicesPhase();
 if (!only || only === "rooms") await roomsPhase();
+if (!only || only === "stock") await stockPhase();
 writeFileSync(
   path.join(out, "results.json"),
   JSON.stringify({ at: new Date().toISOString(), seconds, connections, threads, results }, null, 2),

@@ -118,5 +118,21 @@ describe("stock.low", () => {
     expect(second.event.data).toMatchObject({ available: 5 });
     await expect(dashboard.next("event", 1500)).rejects.toThrow(/no "event" frame/);
     dashboard.close();
+
+    // The staff dashboard lists it while it stays low; vendors see the stock, customers get no such block.
+    const low = (await manager.get("/api/v1/orders/dashboard")).body.low_stock;
+    expect(low.lowest).toContainEqual({
+      product_id: product.id,
+      sku: product.sku,
+      name: product.name,
+      location_id: shop,
+      available: 5,
+      threshold: 5,
+    });
+    expect(low.count).toBeGreaterThanOrEqual(1);
+    await stock(product.id, 1);
+    const after = (await manager.get("/api/v1/orders/dashboard")).body.low_stock;
+    expect(after.lowest.map((l: { product_id: string }) => l.product_id)).not.toContain(product.id);
+    expect(after.count).toBe(low.count - 1);
   });
 });

@@ -17,7 +17,7 @@ describe("order rooms", () => {
     const b = await join(path, await tokenFor(bob));
     const bWelcome = await b.next("welcome");
     expect(bWelcome.present.map((m: { id: string }) => m.id).sort()).toEqual([alice.id, bob.id].sort());
-    expect((await a.next("presence")).member.id).toBe(bob.id);
+    expect((await a.next("presence")).joined.map((m: { id: string }) => m.id)).toEqual([bob.id]);
 
     a.send({ type: "message", body: "Parcel is packed" });
     const atB = await b.next("message");
@@ -55,8 +55,8 @@ describe("order rooms", () => {
     expect((await tab1.next("welcome")).present).toHaveLength(2);
     expect(await watcher.next("presence")).toEqual({
       type: "presence",
-      event: "joined",
-      member: { id: dana.id, name: expect.any(String), role: "manager" },
+      joined: [{ id: dana.id, name: expect.any(String), role: "manager" }],
+      left: [],
     });
     const tab2 = await join(path, danaToken);
     expect((await tab2.next("welcome")).present).toHaveLength(2);
@@ -65,10 +65,22 @@ describe("order rooms", () => {
     const erin = await seedUser("staff");
     const probe = await join(path, await tokenFor(erin));
     await probe.next("welcome");
-    expect(await watcher.next("presence")).toMatchObject({ event: "joined", member: { id: erin.id } });
+    expect(await watcher.next("presence")).toMatchObject({ joined: [{ id: erin.id }], left: [] });
     tab2.close();
-    expect(await watcher.next("presence")).toMatchObject({ event: "left", member: { id: dana.id } });
-    for (const client of [probe, watcher]) client.close();
+    expect(await watcher.next("presence")).toMatchObject({ joined: [], left: [{ id: dana.id }] });
+    // A crowd arriving together is told in one frame; someone who came and went within it, as gone.
+    const crowd = await Promise.all([1, 2, 3].map(async () => seedUser("staff")));
+    const tokens = await Promise.all(crowd.map((u) => tokenFor(u)));
+    const sockets = await Promise.all(tokens.map((t) => join(path, t)));
+    sockets[0]?.close();
+    const told = new Map<string, string>();
+    while (told.size < 3) {
+      const frame = await watcher.next("presence");
+      for (const m of frame.joined) told.set(m.id, "joined");
+      for (const m of frame.left) told.set(m.id, "left");
+    }
+    expect(crowd.map((u) => told.get(u.id))).toEqual(["left", "joined", "joined"]);
+    for (const client of [probe, watcher, ...sockets]) client.close();
   });
 
   it("refuses an empty or oversized message with an error frame and stores nothing", async () => {

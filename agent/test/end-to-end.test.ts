@@ -105,8 +105,8 @@ const status = async (config: string) => {
 /** Every scan of this device, in the order the API took them (ids are time-ordered). */
 async function scansOf(
   deviceId: string,
-): Promise<{ id: string; code: string; product: { id: string } | null }[]> {
-  const all: { id: string; code: string; product: { id: string } | null }[] = [];
+): Promise<{ id: string; code: string; target: { kind: string; id: string } | null }[]> {
+  const all: { id: string; code: string; target: { kind: string; id: string } | null }[] = [];
   let cursor: string | null = null;
   do {
     const page = await api(
@@ -192,7 +192,7 @@ describe("the agent and ROMS, end to end", { timeout: 300_000 }, () => {
     assert.deepEqual(days.body.items[0].flags, []);
   });
 
-  it("barcode reads on the scanner's port reach scan resolution", async () => {
+  it("barcode reads on the scanner's port become scans of what they name", async () => {
     const product = await api("POST", "/products", {
       sku: "BEANS-1KG",
       name: "Beans 1 kg",
@@ -203,7 +203,7 @@ describe("the agent and ROMS, end to end", { timeout: 300_000 }, () => {
     await stockroom.write("4006381333931\r");
     await until(async () => (await scansOf(device.id)).some((s) => s.code === "4006381333931"), 20_000);
     const scan = (await scansOf(device.id)).find((s) => s.code === "4006381333931");
-    assert.equal(scan?.product?.id, product.body.id);
+    assert.deepEqual([scan?.target?.kind, scan?.target?.id], ["product", product.body.id]);
   });
 
   it("enrolment armed from the agent's CLI binds the next card read", async () => {

@@ -23,7 +23,8 @@ the Worker's side: \`receive\` operations are frames clients send, \`send\` oper
 \`?access_token=<token>\`. The Worker checks the token and the thing before the upgrade and answers plain
 HTTP problems instead: 401 without a valid token; 403 without the room's read permission, for API keys and
 devices (rooms are for signed-in people), for vendors in an order room and for customers and vendors at the
-feed; 404 for an order that does not exist or is not yours (the same answer for both); 400 when the request
+feed; 404 for an order that does not exist or is not yours (the same answer for both), and at a stock
+location's room for a location that does not exist or a caller who may not read stock; 400 when the request
 is not a WebSocket upgrade (or, at the feed, \`after\` is not a whole number).
 
 **Frames** are JSON text, one object per WebSocket message, each with a string \`type\`. The first frame on

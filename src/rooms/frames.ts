@@ -6,7 +6,7 @@ import { ORDER_STATUSES } from "../db/schema/orders";
 import { MovementSchema } from "../modules/inventory/schemas";
 import { FloorEvent, PickingEvent } from "./floor-frames";
 import { doc } from "./frame-docs";
-import { FEED_KEPT, FEED_RECENT, HISTORY_ON_JOIN, MAX_MESSAGE_CHARS } from "./limits";
+import { FEED_KEPT, FEED_RECENT, HISTORY_ON_JOIN, MAX_MESSAGE_CHARS, PRESENCE_WINDOW_MS } from "./limits";
 
 export { doc, frameDocs } from "./frame-docs";
 
@@ -16,6 +16,7 @@ export {
   HISTORY_ON_JOIN,
   MAX_MESSAGE_CHARS,
   MESSAGES_PER_WINDOW,
+  PRESENCE_WINDOW_MS,
   WINDOW_MS,
 } from "./limits";
 
@@ -163,10 +164,10 @@ export const WelcomeFrame = doc(
 export const PresenceFrame = doc(
   z.strictObject({
     type: z.literal("presence"),
-    event: z.enum(["joined", "left"]),
-    member: Member,
+    joined: doc(z.array(Member), "People who came: add them to the welcome's `present` (if not there yet)."),
+    left: doc(z.array(Member), "People who went: take them out of it (if there)."),
   }),
-  "Someone else joined or left: a change to the welcome's `present`, so a join costs the same at any room size. A person counts once however many tabs they have: `joined` comes with their first connection, `left` when their last one closes.",
+  `Who came and went since the last presence frame, gathered over a short window (${PRESENCE_WINDOW_MS} ms, longer in a crowded room), so a join costs the same at any room size. Apply it to the welcome's \`present\` as changes to a set. A person counts once however many tabs they have: they come with their first connection and go when their last one closes.`,
   "PresenceFrame",
 );
 export const MessageFrame = doc(

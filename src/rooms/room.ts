@@ -4,7 +4,13 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { newId } from "../lib/ids";
 import type { ClientFrame, ErrorCode, Member, RoomEvent, RoomMessage, ServerFrame } from "./frames";
-import { HISTORY_ON_JOIN, MESSAGES_PER_WINDOW, WINDOW_MS } from "./limits";
+import {
+  HISTORY_ON_JOIN,
+  MESSAGES_PER_WINDOW,
+  PRESENCE_WINDOW_MAX_MS,
+  PRESENCE_WINDOW_MS,
+  WINDOW_MS,
+} from "./limits";
 
 /** The frame schemas are built the first time a room reads a frame, not when the Worker starts. */
 const frames = () => import("./frames");
@@ -57,7 +63,7 @@ export class Room extends DurableObject<Env> {
     server.serializeAttachment(member);
     this.#present?.set(member.id, member);
     this.greet(server, member, new URL(request.url));
-    if (!returning) this.broadcast({ type: "presence", event: "joined", member }, server);
+    if (!returning) this.#tellPresence("joined", member);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -83,7 +89,7 @@ export class Room extends DurableObject<Env> {
     if (this.#connections(member.id, ws) === 0) {
       this.#present?.delete(member.id);
       this.left(member);
-      this.broadcast({ type: "presence", event: "left", member }, ws);
+      this.#tellPresence("left", member);
     }
   }
 
@@ -165,6 +171,43 @@ export class Room extends DurableObject<Env> {
 
   #present: Map<string, Member> | undefined;
 
+  /** Presence changes not yet told: each person's latest, sent together (see #tellPresence). */
+  #changes = new Map<string, { event: "joined" | "left"; member: Member }>();
+  #flush: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Tells everyone who came and went, gathered over a short window that grows with the room (50 ms, up to
+   * a second at 4,000 people), so that a crowd arriving costs one frame per socket per window instead of
+   * one per arrival. A person's latest change wins: joined then left within a window is told as left, which
+   * a client that saw them in its welcome needs to hear.
+   */
+  #tellPresence(event: "joined" | "left", member: Member): void {
+    this.#changes.set(member.id, { event, member });
+    if (this.#flush !== undefined) return;
+    const window = Math.min(PRESENCE_WINDOW_MAX_MS, Math.max(PRESENCE_WINDOW_MS, this.present().length / 4));
+    this.#flush = setTimeout(() => {
+      this.#flush = undefined;
+      const changes = [...this.#changes.values()];
+      this.#changes.clear();
+      const frame = (but?: string): ServerFrame => ({
+        type: "presence",
+        joined: changes.filter((c) => c.event === "joined" && c.member.id !== but).map((c) => c.member),
+        left: changes.filter((c) => c.event === "left" && c.member.id !== but).map((c) => c.member),
+      });
+      // Nobody is told of themselves (their welcome said it): their sockets get the frame without them.
+      const own = new Set<WebSocket>();
+      for (const { member } of changes) {
+        const mine = frame(member.id) as { joined: Member[]; left: Member[] };
+        for (const ws of this.ctx.getWebSockets(member.id)) {
+          own.add(ws);
+          if (ws.readyState === WebSocket.OPEN && mine.joined.length + mine.left.length > 0)
+            sendFrame(ws, mine as ServerFrame);
+        }
+      }
+      this.broadcastText(JSON.stringify(frame()), own);
+    }, window);
+  }
+
   /** The member's open sockets, but `except`. */
   #connections(memberId: string, except?: WebSocket): number {
     return this.ctx.getWebSockets(memberId).filter((ws) => ws !== except && ws.readyState === WebSocket.OPEN)
@@ -176,10 +219,11 @@ export class Room extends DurableObject<Env> {
   }
 
   /** Sends a frame already written as text (kept that way for resuming) to every open socket. */
-  protected broadcastText(text: string, except?: WebSocket): number {
+  protected broadcastText(text: string, except?: WebSocket | Set<WebSocket>): number {
     let sent = 0;
     for (const ws of this.ctx.getWebSockets()) {
-      if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
+      if (ws === except || (except instanceof Set && except.has(ws)) || ws.readyState !== WebSocket.OPEN)
+        continue;
       try {
         ws.send(text);
         sent++;

@@ -1,6 +1,7 @@
 // Lists of stock: levels by product and location, low stock, the movement ledger, and recent demand.
 import { and, asc, desc, eq, gt, gte, isNotNull, lte, or, type SQL, sql } from "drizzle-orm";
-import { getDb } from "../../db";
+import { type Db, getDb } from "../../db";
+import { products } from "../../db/schema/catalog";
 import { stockLevels, stockMovements } from "../../db/schema/inventory";
 import type { Env } from "../../env";
 import { decodeCursor, newestFirst, toPage } from "../../lib/pagination";
@@ -55,6 +56,34 @@ export const listLowStock = (
     filter.limit,
     filter.cursor,
   );
+
+/** The dashboard's low stock, for a caller's batch: how many levels are low, and the lowest few with names. */
+export function lowStockReads(db: Db, limit: number) {
+  const low = and(
+    isNotNull(stockLevels.lowStockThreshold),
+    lte(sql`${stockLevels.onHand} - ${stockLevels.reserved}`, stockLevels.lowStockThreshold),
+  );
+  return [
+    db.select({ n: sql<number>`COUNT(*)` }).from(stockLevels).where(low),
+    db
+      .select({
+        product_id: stockLevels.productId,
+        sku: products.sku,
+        name: products.name,
+        location_id: stockLevels.locationId,
+        available: sql<number>`${stockLevels.onHand} - ${stockLevels.reserved}`,
+        threshold: sql<number>`${stockLevels.lowStockThreshold}`,
+      })
+      .from(stockLevels)
+      .innerJoin(products, eq(products.id, stockLevels.productId))
+      .where(low)
+      .orderBy(
+        sql`${stockLevels.onHand} - ${stockLevels.reserved} - ${stockLevels.lowStockThreshold}`,
+        products.sku,
+      )
+      .limit(limit),
+  ] as const;
+}
 
 /** The movement ledger, newest first. */
 export async function listMovements(env: Env, filter: StockFilter) {

@@ -10,6 +10,7 @@ import { newestFirst } from "../../lib/pagination";
 import { prefixTerms, searchWords } from "../../lib/search";
 import { startOfDay } from "../../lib/zone";
 import { audienceOf, customerScope, type Principal } from "../auth/principal";
+import { lowStockReads } from "../inventory/queries";
 import { type OrderStatus, TRANSITIONS } from "./lifecycle";
 import type { OrderFilter } from "./schemas";
 import { visibleOrder } from "./store";
@@ -101,6 +102,9 @@ const zeroCounts = () =>
  * today's sales (and, for the shop, their revenue per currency) and purchases, and orders by status, with
  * sales and purchases counted apart. One round trip either way.
  */
+/** The low levels a staff dashboard lists (all of them are counted). */
+const LOW_STOCK_SHOWN = 10;
+
 export async function dashboard(env: Env, principal: Principal, timeZone: string) {
   const db = getDb(env.DB);
   const scope = customerScope(principal);
@@ -133,7 +137,8 @@ export async function dashboard(env: Env, principal: Principal, timeZone: string
   const since = startOfDay(timeZone).toISOString();
   // The start of tomorrow there: 36 hours on is always within tomorrow, whatever a clock change does.
   const until = startOfDay(timeZone, new Date(Date.parse(since) + 36 * 3_600_000)).toISOString();
-  const [byStatus, today] = await db.batch([
+  const [lowCount, lowest] = lowStockReads(db, LOW_STOCK_SHOWN);
+  const [byStatus, today, low, lowItems] = await db.batch([
     db
       .select({ kind: orders.kind, status: orders.status, n: count() })
       .from(orders)
@@ -148,6 +153,8 @@ export async function dashboard(env: Env, principal: Principal, timeZone: string
       .from(orders)
       .where(and(gte(orders.placedAt, since), lt(orders.placedAt, until)))
       .groupBy(orders.kind, orders.currency),
+    lowCount,
+    lowest,
   ]);
   const counts = { sale: zeroCounts(), purchase: zeroCounts() };
   for (const r of byStatus) counts[r.kind][r.status] = r.n;
@@ -161,5 +168,9 @@ export async function dashboard(env: Env, principal: Principal, timeZone: string
     ...(audienceOf(principal) === "shop" && { today_revenue: sales.map((r) => money(r.total, r.currency)) }),
     today_purchases: today.filter((r) => r.kind === "purchase").reduce((sum, r) => sum + r.n, 0),
     counts,
+    // Levels at or below their threshold (stock.low announces each crossing on the feed as it happens).
+    ...(principal.permissions.includes("inventory:read") && {
+      low_stock: { count: low[0]?.n ?? 0, lowest: lowItems },
+    }),
   };
 }

@@ -131,6 +131,24 @@ export const DashboardSchema = z
           .openapi({ description: "Today's sales not cancelled, per currency (not shown to vendors)" }),
         today_purchases: z.number().int().openapi({ description: "Purchases placed today" }),
         counts: z.object({ sale: StatusCounts, purchase: StatusCounts }),
+        low_stock: z
+          .object({
+            count: z.number().int().openapi({ description: "Levels at or below their low-stock threshold" }),
+            lowest: z.array(
+              z.object({
+                product_id: z.string(),
+                sku: z.string(),
+                name: z.string(),
+                location_id: z.string(),
+                available: z.number().int(),
+                threshold: z.number().int(),
+              }),
+            ),
+          })
+          .optional()
+          .openapi({
+            description: "For those who may read stock: the lowest ten, furthest below their threshold first",
+          }),
       })
       .openapi("StaffDashboard"),
   ])
