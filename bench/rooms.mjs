@@ -14,7 +14,7 @@ const SIZES = [100, 1000];
 const MESSAGES = 10;
 
 /** Access tokens for `n` staff users written straight into D1, signed with the bench's own secret. */
-export async function people(state, n) {
+async function people(state, n) {
   const ids = Array.from({ length: n }, (_, i) => ({
     user: `bench-user-${i}`,
     session: `bench-session-${i}`,
@@ -58,16 +58,19 @@ export async function people(state, n) {
   );
 }
 
-export async function roomsPhase() {
-  const state = path.join(out, "rooms-state");
+/**
+ * A fresh state with an admin and `n` people, ROMS serving it on `port`, and the admin's headers: what the
+ * rooms and stock phases start from.
+ */
+export async function roomsBench(name, port, n) {
+  const state = path.join(out, `${name}-state`);
   rmSync(state, { recursive: true, force: true });
   applyMigrations({ persistTo: state, quiet: true });
   const email = "bench@roms.local";
   const password = generatePassword();
   await withLocalBindings((env) => createFirstAdmin(env.DB, email, password), { persistTo: state });
-  const tokens = await people(state, Math.max(...SIZES));
+  const tokens = await people(state, n);
   const roms = await serve({ port, persistTo: state, stdio: "ignore", vars: benchVars });
-  const sockets = [];
   try {
     const login = await fetch(`${roms.base}/api/v1/auth/login`, {
       method: "POST",
@@ -78,6 +81,17 @@ export async function roomsPhase() {
       authorization: `Bearer ${(await login.json()).access_token}`,
       "content-type": "application/json",
     };
+    return { roms, tokens, admin };
+  } catch (error) {
+    roms.child.kill("SIGTERM");
+    throw error;
+  }
+}
+
+export async function roomsPhase() {
+  const { roms, tokens, admin } = await roomsBench("rooms", port, Math.max(...SIZES));
+  const sockets = [];
+  try {
     console.log("rooms: one order room, each socket a person of its own");
     for (const size of SIZES) {
       const order = await (

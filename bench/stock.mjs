@@ -2,14 +2,9 @@
 // in it — how long a movement takes from its REST write to its arrival on every socket (p50/p99 over sockets
 // and movements) — and one count session's room taking +1 scans from ten counters at once (scans applied
 // per second, each acknowledged to its sender).
-import { rmSync } from "node:fs";
-import path from "node:path";
-import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
-import { generatePassword } from "../src/modules/auth/password.ts";
-import { people } from "./rooms.mjs";
-import { benchVars, percentile } from "./wrk.mjs";
+import { roomsBench } from "./rooms.mjs";
+import { percentile } from "./wrk.mjs";
 
-const out = path.join(root, "bench", "out");
 const port = 8806;
 const SIZES = [100, 1000];
 const MOVEMENTS = 20;
@@ -31,25 +26,9 @@ const open = (url) =>
   });
 
 export async function stockPhase() {
-  const state = path.join(out, "stock-state");
-  rmSync(state, { recursive: true, force: true });
-  applyMigrations({ persistTo: state, quiet: true });
-  const email = "bench@roms.local";
-  const password = generatePassword();
-  await withLocalBindings((env) => createFirstAdmin(env.DB, email, password), { persistTo: state });
-  const tokens = await people(state, Math.max(...SIZES));
-  const roms = await serve({ port, persistTo: state, stdio: "ignore", vars: benchVars });
+  const { roms, tokens, admin } = await roomsBench("stock", port, Math.max(...SIZES));
   const sockets = [];
   try {
-    const login = await fetch(`${roms.base}/api/v1/auth/login`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password }),
-    });
-    const admin = {
-      authorization: `Bearer ${(await login.json()).access_token}`,
-      "content-type": "application/json",
-    };
     const post = async (route, body) => {
       const res = await fetch(`${roms.base}/api/v1${route}`, {
         method: "POST",
