@@ -7,6 +7,7 @@ import type { Env } from "../env";
 import { countLineFor, countSnapshot, levelNow } from "../modules/counts/snapshot";
 import { movementsAfter } from "../modules/inventory/queries";
 import type { MovementView } from "../modules/inventory/schemas";
+import { resolveCode } from "../modules/scans/resolve";
 import { type Applied, CountFloor, type CountSessionRef, type Refused } from "./count-floor";
 import type { Member } from "./frames";
 import { STOCK_KEPT } from "./limits";
@@ -301,10 +302,14 @@ export class InventoryRoom extends Room {
     }
     let learning = this.#learning.get(code);
     if (!learning) {
-      learning = countLineFor(this.env, session.location_id, code).then((line) => {
-        if (line) floor.add(line);
-        return line?.product_id ?? null;
-      });
+      learning = resolveCode(this.env, code)
+        .then((target) =>
+          target?.kind === "product" ? countLineFor(this.env, session.location_id, target.id) : null,
+        )
+        .then((line) => {
+          if (line) floor.add(line);
+          return line?.product_id ?? null;
+        });
       this.#learning.set(code, learning);
       learning.finally(() => this.#learning.delete(code)).catch(() => {});
     }

@@ -94,26 +94,20 @@ export async function countSnapshot(env: Env, sessionId: string): Promise<CountS
   };
 }
 
-/** A product a count found that it did not list: by barcode, else SKU, with its level at the location. */
+/** A product a count found that it did not list (named by the scans' resolver), with its level there. */
 export async function countLineFor(
   env: Env,
   locationId: string,
-  code: string,
+  productId: string,
 ): Promise<CountSnapshotLine | null> {
-  const db = getDb(env.DB);
-  const [row] = await db
+  const [row] = await getDb(env.DB)
     .select(lineColumns)
     .from(products)
     .leftJoin(
       stockLevels,
       and(eq(stockLevels.productId, products.id), eq(stockLevels.locationId, locationId)),
     )
-    .where(
-      and(
-        isNull(products.deletedAt),
-        sql`${products.id} = coalesce((SELECT product_id FROM ${productBarcodes} WHERE barcode = ${code}), (SELECT id FROM ${products} WHERE sku = ${code}))`,
-      ),
-    );
+    .where(and(isNull(products.deletedAt), eq(products.id, productId)));
   return row ? toLine(row as LineRow) : null;
 }
 

@@ -7,18 +7,17 @@ import { type Db, getDb } from "../../db";
 import { orderLines, orders } from "../../db/schema/orders";
 import type { Env } from "../../env";
 import { failedAssertion, type Statement } from "../../lib/batch";
-import { sha256Hex } from "../../lib/hash";
 import { totalsOf } from "../../lib/money";
-import { badRequest, conflict, notFound, Problem } from "../../lib/problem";
+import { conflict, notFound, Problem } from "../../lib/problem";
 import { utc } from "../../lib/time";
-import { customerRead } from "../customers/service";
 import type { PlannedMovement } from "../inventory/legs";
-import { type StockOptions, stockOptionsReads, toStockOptions } from "../inventory/levels";
+import type { StockOptions } from "../inventory/levels";
+import { intakeHash, readForIntake } from "./intake-read";
 import { type OrderStatus, PROGRESS, pathTo } from "./lifecycle";
 import { type DraftLine, offerSubstitutes, orderMovementContext, planLines, writeLines } from "./lines";
 import { DuplicateOrder, placeOrder } from "./place";
 import type { OrderIntake } from "./schemas";
-import { commitOrder, type LoadedOrder, loadedFrom, orderEvent, orderReads } from "./store";
+import { commitOrder, type LoadedOrder, orderEvent } from "./store";
 import { planMove, publishOrderChanges } from "./transition";
 import { type LineRow, type OrderRow, type OrderView, toOrderView } from "./view";
 
@@ -26,58 +25,6 @@ export interface IntakeResult {
   outcome: "created" | "updated" | "unchanged";
   order: OrderView;
   changes: string[];
-}
-
-/** Content hash of an intake: the same content, however its keys are ordered, hashes the same. */
-async function intakeHash(intake: OrderIntake): Promise<string> {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value && typeof value === "object"
-        ? Object.fromEntries(
-            Object.entries(value)
-              .sort(([a], [b]) => a.localeCompare(b))
-              .map(([k, v]) => [k, canonical(v)]),
-          )
-        : value;
-  return sha256Hex(JSON.stringify(canonical(intake)));
-}
-
-/** Everything intake decides from, in one round trip. */
-async function readForIntake(db: Db, intake: OrderIntake) {
-  const key = { source: intake.source, externalRef: intake.external_ref };
-  const given = intake.lines ?? [];
-  const ids = given.flatMap((l) => (l.product_id ? [l.product_id] : []));
-  const skus = given.filter((l) => !l.product_id).map((l) => l.sku);
-  const [order, lines, ...rest] = await db.batch([
-    ...orderReads(db, key),
-    ...stockOptionsReads(db, { ids, skus }),
-    ...(intake.customer_id ? [customerRead(db, intake.customer_id)] : []),
-  ]);
-  const customer = intake.customer_id ? rest.pop() : undefined;
-  const stock = rest as Awaited<ReturnType<typeof stockOptionsReads>[number]>[];
-  if (customer && customer.length === 0) {
-    throw badRequest("No such customer.", [{ in: "body", path: "customer_id", message: "No such customer" }]);
-  }
-  const { options, bySku } = toStockOptions(stock.flat());
-  const draftLines: DraftLine[] = given.map((l, i) => {
-    if (l.product_id && !options.has(l.product_id)) {
-      throw badRequest("No such product.", [
-        { in: "body", path: `lines.${i}.product_id`, message: "No such product" },
-      ]);
-    }
-    return {
-      productId: l.product_id ?? bySku.get(l.sku) ?? null,
-      sku: l.sku,
-      name: l.name,
-      quantity: l.quantity,
-      unitPriceMinor: l.unit_price,
-      taxRateBp: l.tax_rate_bp,
-      wanted: [],
-    };
-  });
-  // No lines reported: an update that keeps the order's lines.
-  return { existing: loadedFrom(order, lines), draftLines: intake.lines ? draftLines : null, options };
 }
 
 interface Plan {
