@@ -1,4 +1,5 @@
 // The rooms by name, typed: how the Worker reaches a room's RPC methods (env.ts stays free of room types).
+import { waitUntil } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { AttendanceRoom } from "./attendance-room";
 import type { FeedRoom } from "./feed-room";
@@ -27,3 +28,25 @@ export const feedRoom = (env: Env) =>
 /** The shop's one "who is in" room. */
 export const attendanceRoom = (env: Env) =>
   (env.ATTENDANCE_ROOM as unknown as DurableObjectNamespace<AttendanceRoom>).getByName("shop");
+
+/**
+ * Tells a room business events in the order given (one stub, one call after another), without holding up
+ * the request that made them; a room that cannot be reached is logged with `about` (the order or location).
+ */
+export function publishInOrder(
+  room: { publish(event: Record<string, unknown>): Promise<number> | number },
+  events: Record<string, unknown>[],
+  about: Record<string, string>,
+): void {
+  const sent = events.reduce<Promise<unknown>>(
+    (previous, event) => previous.then(() => room.publish(event)),
+    Promise.resolve(),
+  );
+  waitUntil(
+    sent.catch((error: unknown) =>
+      console.error(
+        JSON.stringify({ level: "warn", msg: "room publish failed", ...about, error: String(error) }),
+      ),
+    ),
+  );
+}

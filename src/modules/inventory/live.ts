@@ -3,12 +3,9 @@
 // reordered however the calls arrive) and floor events (picks, packing, counts) pushed as they are.
 import { waitUntil } from "cloudflare:workers";
 import type { Env } from "../../env";
-import { inventoryRoom } from "../../rooms/stubs";
+import { inventoryRoom, publishInOrder } from "../../rooms/stubs";
 import { announceLowStock } from "./alerts";
 import type { MovementView } from "./schemas";
-
-const warn = (msg: string, locationId: string) => (error: unknown) =>
-  console.error(JSON.stringify({ level: "warn", msg, location_id: locationId, error: String(error) }));
 
 /** Call once the batch that wrote the movements has applied (also checks for stock.low). */
 export function publishMovements(env: Env, movements: MovementView[]): void {
@@ -19,17 +16,21 @@ export function publishMovements(env: Env, movements: MovementView[]): void {
     waitUntil(
       inventoryRoom(env, locationId)
         .movementsWritten(here)
-        .catch(warn("stock room publish failed", locationId)),
+        .catch((error: unknown) =>
+          console.error(
+            JSON.stringify({
+              level: "warn",
+              msg: "room publish failed",
+              location_id: locationId,
+              error: String(error),
+            }),
+          ),
+        ),
     );
   }
 }
 
 /** Floor events (a pick, a parcel, a count posted) for everyone in the location's room, in the order given. */
 export function publishToLocation(env: Env, locationId: string, ...events: Record<string, unknown>[]): void {
-  const room = inventoryRoom(env, locationId);
-  const sent = events.reduce<Promise<unknown>>(
-    (previous, event) => previous.then(() => room.publish(event)),
-    Promise.resolve(),
-  );
-  waitUntil(sent.catch(warn("stock room publish failed", locationId)));
+  publishInOrder(inventoryRoom(env, locationId), events, { location_id: locationId });
 }

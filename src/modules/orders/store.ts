@@ -1,6 +1,5 @@
 // Where orders are kept: loading an order with its lines, who may see it, the event writer, the version
 // guard every write carries, order numbers, and telling the order's room what changed.
-import { waitUntil } from "cloudflare:workers";
 import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { orderCounters, orderEvents, orderLines, orders } from "../../db/schema/orders";
@@ -8,7 +7,7 @@ import type { Env } from "../../env";
 import { assertion, clearAssertions, hasAssertions, runBatch, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { forbidden, notFound } from "../../lib/problem";
-import { orderRoom } from "../../rooms/stubs";
+import { orderRoom, publishInOrder } from "../../rooms/stubs";
 import { audienceOf, customerScope, type Principal } from "../auth/principal";
 import type { OrderStatus } from "./lifecycle";
 import type { LineRow, OrderRow } from "./view";
@@ -127,23 +126,7 @@ export function numberAllocation(db: Db, received: Date) {
  * the service that wrote the change, whoever asked for it.
  */
 export function publishToOrder(env: Env, orderId: string, ...events: Record<string, unknown>[]): void {
-  const room = orderRoom(env, orderId);
-  const sent = events.reduce<Promise<unknown>>(
-    (previous, event) => previous.then(() => room.publish(event)),
-    Promise.resolve(),
-  );
-  waitUntil(
-    sent.catch((error: unknown) =>
-      console.error(
-        JSON.stringify({
-          level: "warn",
-          msg: "order room publish failed",
-          order_id: orderId,
-          error: String(error),
-        }),
-      ),
-    ),
-  );
+  publishInOrder(orderRoom(env, orderId), events, { order_id: orderId });
 }
 
 /**
