@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Fills dist/public, the Worker's static assets (wrangler.toml [assets]), from node_modules: the API reference
-// UI that /docs loads (src/docs/routes.ts REFERENCE_SCRIPT), so package-lock.json pins it and no CDN serves it.
+// UI that /docs loads (src/docs/routes.ts REFERENCE_SCRIPT) and the fonts documents embed (src/documents/fonts.ts),
+// so package-lock.json pins them and no CDN serves them.
 // Run before anything that serves or deploys the Worker; it writes only what changed, so running it again is
 // cheap. Plain Node (no TypeScript), so any Node that wrangler finds on PATH can run it.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
@@ -11,7 +12,12 @@ const out = path.join(root, "dist", "public");
 const scalar = path.join(root, "node_modules", "@scalar", "api-reference");
 
 /** [source, destination under dist/public] */
-const files = [[path.join(scalar, "dist", "browser", "standalone.js"), "vendor/scalar/api-reference.js"]];
+const dejavu = path.join(root, "node_modules", "dejavu-fonts-ttf", "ttf");
+const files = [
+  [path.join(scalar, "dist", "browser", "standalone.js"), "vendor/scalar/api-reference.js"],
+  [path.join(dejavu, "DejaVuSans.ttf"), "fonts/DejaVuSans.ttf"],
+  [path.join(dejavu, "DejaVuSans-Bold.ttf"), "fonts/DejaVuSans-Bold.ttf"],
+];
 
 const same = (a, b) =>
   existsSync(b) && statSync(a).size === statSync(b).size && readFileSync(a).equals(readFileSync(b));

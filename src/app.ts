@@ -25,10 +25,12 @@ import { healthRoutes } from "./modules/health/routes";
 import { ingestRoutes } from "./modules/ingest/routes";
 import { ingestSettingsRoutes } from "./modules/ingest/settings/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
+import { labelRoutes } from "./modules/labels/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { pickingRoutes } from "./modules/picking/routes";
 import { scanRoutes } from "./modules/scans/routes";
+import { shopRoutes } from "./modules/shop/routes";
 import { feedRoutes } from "./modules/system/feed";
 import { systemRoutes } from "./modules/system/routes";
 import { userRoutes } from "./modules/users/routes";
@@ -136,6 +138,8 @@ export function createApp() {
     .route("/", pickingRoutes)
     .route("/", countRoutes)
     .route("/", scanRoutes)
+    .route("/", labelRoutes)
+    .route("/", shopRoutes)
     .route("/", cartRoutes)
     .route("/", orderRoutes)
     .route("/", attendanceRoutes)

@@ -15,8 +15,10 @@ export interface Bindings {
   INGEST: Queue;
   /** Outbound events: fan-out and per-subscription deliveries (src/modules/events). */
   EVENTS: Queue;
+  /** Label jobs' chunks and merges (src/modules/labels/render.ts). */
+  LABELS: Queue;
   BROWSER: Fetcher;
-  /** Static assets (dist/public, see scripts/assets.mjs): the reference UI of /docs. */
+  /** Static assets (dist/public, see scripts/assets.mjs): the reference UI of /docs, the documents' fonts. */
   ASSETS: Fetcher;
   LOGIN_LIMITER: RateLimit;
   WEBHOOK_LIMITER: RateLimit;

@@ -4,6 +4,7 @@ import type { Env } from "./env";
 import type { EventMessage } from "./modules/events/announce";
 import { alive, LIVENESS_PATHS } from "./modules/health/liveness";
 import type { IngestMessage } from "./modules/ingest/store";
+import type { LabelMessage } from "./modules/labels/jobs";
 
 export { AttendanceRoom } from "./rooms/attendance-room";
 export { FeedRoom } from "./rooms/feed-room";
@@ -30,6 +31,12 @@ export default {
     if (batch.queue === "roms-ingest") {
       return (await import("./modules/ingest/queue")).handleIngestQueue(
         batch as MessageBatch<IngestMessage>,
+        env,
+      );
+    }
+    if (batch.queue === "roms-labels") {
+      return (await import("./modules/labels/render")).handleLabelQueue(
+        batch as MessageBatch<LabelMessage>,
         env,
       );
     }

@@ -3,7 +3,8 @@
 //   GET  /pages/<name>      fixture pages (test/fixtures/pages), standing in for the portals scrapes visit;
 //   POST /validate-openapi  an independent OpenAPI validator (@apidevtools/swagger-parser) run on the body;
 //   test/servers/mail.ts      a corpus of real-format emails built with a MIME library;
-//   test/servers/receiver.ts  receivers of ROMS's outbound events, which verify them as a subscriber would.
+//   test/servers/receiver.ts  receivers of ROMS's outbound events, which verify them as a subscriber would;
+//   test/servers/pdf.ts       POST /pdf/inspect: a PDF checked and read by qpdf, poppler, zbar and libdmtx.
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -11,6 +12,7 @@ import path from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { TestProject } from "vitest/node";
 import { mailServer } from "./servers/mail";
+import { pdfServer } from "./servers/pdf";
 import { receiverServer } from "./servers/receiver";
 
 const PAGES = path.join(import.meta.dirname, "fixtures", "pages");
@@ -25,7 +27,12 @@ export default async function setup(project: TestProject) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://loopback");
     // Each answers the paths it owns and says whether it did.
-    if ((await mailServer(req, res, url)) || (await receiverServer(req, res, url))) return;
+    if (
+      (await mailServer(req, res, url)) ||
+      (await receiverServer(req, res, url)) ||
+      (await pdfServer(req, res, url))
+    )
+      return;
     if (req.method === "POST" && url.pathname === "/validate-openapi") {
       try {
         await SwaggerParser.validate(JSON.parse(await readBody(req)));

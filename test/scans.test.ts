@@ -1,6 +1,6 @@
 // POST /scans: a code read by a person or a device, resolved to what it names, with what its context allows.
 import { describe, expect, it } from "vitest";
-import { gs1CheckDigit } from "../src/modules/catalog/barcodes";
+import { gs1CheckDigit } from "../src/lib/gs1";
 import { actingAs, makeOrder, makeProduct, seedUser, stockroom, tokenFor } from "./helpers";
 
 /** A valid EAN-13 of our own (in-store prefix 2). */

@@ -9,8 +9,10 @@ import * as events from "./schema/events";
 import * as idempotency from "./schema/idempotency";
 import * as ingest from "./schema/ingest";
 import * as inventory from "./schema/inventory";
+import * as labels from "./schema/labels";
 import * as ledger from "./schema/ledger";
 import * as orders from "./schema/orders";
+import * as shop from "./schema/shop";
 import * as system from "./schema/system";
 import * as warehouse from "./schema/warehouse";
 
@@ -28,6 +30,8 @@ export const schema = {
   ...events,
   ...devices,
   ...attendance,
+  ...labels,
+  ...shop,
   ...warehouse,
 };
 

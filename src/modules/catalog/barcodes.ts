@@ -1,16 +1,7 @@
 // Barcode kinds the catalog accepts, with the GS1 check digit rule for EAN-13 and UPC-A.
+import { gs1CheckDigit } from "../../lib/gs1";
 
 export type BarcodeKind = "ean13" | "upca" | "internal";
-
-/** GS1 mod-10: weights 3,1,3,1... from the rightmost data digit. */
-export function gs1CheckDigit(data: string): number {
-  let sum = 0;
-  for (let i = 0; i < data.length; i++) {
-    const digit = data.charCodeAt(data.length - 1 - i) - 48;
-    sum += digit * (i % 2 === 0 ? 3 : 1);
-  }
-  return (10 - (sum % 10)) % 10;
-}
 
 /** Why a barcode is not valid for its kind, or undefined when it is. */
 export function barcodeProblem(barcode: string, kind: BarcodeKind): string | undefined {

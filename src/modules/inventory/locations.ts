@@ -1,7 +1,7 @@
 // Stock locations: the warehouses and shops where levels are kept.
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, isNotNull } from "drizzle-orm";
 import { getDb } from "../../db";
-import { locations } from "../../db/schema/inventory";
+import { locations, stockLevels } from "../../db/schema/inventory";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { notFound } from "../../lib/problem";
@@ -30,4 +30,14 @@ export async function getLocation(env: Env, id: string) {
   const [row] = await getDb(env.DB).select().from(locations).where(eq(locations.id, id));
   if (!row) throw notFound("No such location.");
   return toLocationView(row);
+}
+
+/** The bins products are kept in at a location, in walking order. */
+export async function binsAt(env: Env, locationId: string): Promise<string[]> {
+  const rows = await getDb(env.DB)
+    .selectDistinct({ bin: stockLevels.bin })
+    .from(stockLevels)
+    .where(and(eq(stockLevels.locationId, locationId), isNotNull(stockLevels.bin)))
+    .orderBy(asc(stockLevels.bin));
+  return rows.map((r) => r.bin as string);
 }
