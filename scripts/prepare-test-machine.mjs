@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Prepares this machine for `npm test`, idempotently:
-//  1. the Debian packages the tests use (chromium for Browser Rendering, socat for virtual serial ports);
+//  1. the Debian packages the tests use (chromium for Browser Rendering, socat for virtual serial ports,
+//     and what reads the PDFs back: zbar-tools, poppler-utils, qpdf, dmtx-utils);
 //  2. seeds miniflare's Chrome cache with a launcher for Debian's Chromium, so Browser Rendering runs
 //     locally without downloading a browser (this machine reaches no download host).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -8,7 +9,14 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import { homedir } from "node:os";
 import path from "node:path";
 
-const APT_PACKAGES = { chromium: "/usr/bin/chromium", socat: "/usr/bin/socat" };
+const APT_PACKAGES = {
+  chromium: "/usr/bin/chromium",
+  socat: "/usr/bin/socat",
+  "zbar-tools": "/usr/bin/zbarimg",
+  "poppler-utils": "/usr/bin/pdftoppm",
+  qpdf: "/usr/bin/qpdf",
+  "dmtx-utils": "/usr/bin/dmtxread",
+};
 // Must match BROWSER_VERSION in miniflare (node_modules/miniflare/dist/src/index.js).
 const CHROME_BUILD = "126.0.6478.182";
 
