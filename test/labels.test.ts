@@ -157,7 +157,7 @@ describe("product labels", () => {
     expect(codesOf(doc).sort()).toEqual([...expected].sort());
     // Each price sits inside its label's rectangle (poppler measures from the page's top left).
     const stock = STOCKS["a4-3x8"];
-    products.forEach((p, i) => {
+    products.forEach((_, i) => {
       const page = doc.pages[Math.floor(i / 24)];
       const price = `${((1999 + i) / 100).toFixed(2)}`;
       const word = page?.words?.find((w) => w.text === price);
@@ -168,7 +168,6 @@ describe("product labels", () => {
       expect(word?.x_max).toBeLessThan(box.x + box.width);
       expect(word?.y_min).toBeGreaterThan(top);
       expect(word?.y_max).toBeLessThan(top + box.height);
-      void p;
     });
   });
 
@@ -302,6 +301,16 @@ describe("label jobs", () => {
     expect(tampered.status).toBe(403);
     const other = await call(link.body.url.replace(job.id, crypto.randomUUID()));
     expect(other.status).toBe(403);
+    // Signatures are base64url: one with "_" in it works as well (other expiries, other signatures).
+    let urlSafe = link.body;
+    for (
+      let s = 600;
+      !/_/.test(new URL(urlSafe.url, "http://x").searchParams.get("signature") ?? "");
+      s++
+    ) {
+      urlSafe = await signLink(env, "label-job-pdf", job.id, `/api/v1/labels/files/${job.id}`, s);
+    }
+    expect((await call(urlSafe.url)).status).toBe(200);
     const expired = await signLink(env, "label-job-pdf", job.id, `/api/v1/labels/files/${job.id}`, -1);
     expect((await call(expired.url)).status).toBe(410);
     expect((await call(`/api/v1/labels/jobs/${job.id}/pdf`)).status).toBe(401);

@@ -15,7 +15,7 @@ import {
   rectangle,
   setFillingGrayscaleColor,
 } from "pdf-lib";
-import { gs1CheckDigit } from "../lib/gs1";
+import { gs1Error } from "../lib/gs1";
 import { badRequest } from "../lib/problem";
 
 export const SYMBOLOGIES = ["code128", "ean13", "upca", "qrcode", "datamatrix"] as const;
@@ -45,16 +45,8 @@ export function barcodeError(symbology: Symbology, value: string): string | null
   if (value.length === 0) return "is empty";
   switch (symbology) {
     case "ean13":
-    case "upca": {
-      const length = symbology === "ean13" ? 13 : 12;
-      const name = symbology === "ean13" ? "EAN-13" : "UPC-A";
-      if (!new RegExp(`^\\d{${length}}$`).test(value)) return `is not ${length} digits (${name})`;
-      const expected = gs1CheckDigit(value.slice(0, -1));
-      if (Number(value.at(-1)) !== expected) {
-        return `has check digit ${value.at(-1)}, but ${name} ${value.slice(0, -1)} needs ${expected}`;
-      }
-      return null;
-    }
+    case "upca":
+      return gs1Error(value, symbology);
     case "code128": {
       const bad = [...value].find((ch) => ch.charCodeAt(0) < 32 || ch.charCodeAt(0) > 126);
       if (bad !== undefined) {
@@ -88,8 +80,8 @@ export function checkBarcode(code: BarcodeValue, where = "barcode"): void {
 
 /** The symbology a product's own barcode reads as: EAN-13 or UPC-A when it is one, Code 128 otherwise. */
 export function symbologyFor(value: string): Symbology {
-  if (/^\d{13}$/.test(value) && barcodeError("ean13", value) === null) return "ean13";
-  if (/^\d{12}$/.test(value) && barcodeError("upca", value) === null) return "upca";
+  if (gs1Error(value, "ean13") === null) return "ean13";
+  if (gs1Error(value, "upca") === null) return "upca";
   return "code128";
 }
 

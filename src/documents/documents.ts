@@ -1,7 +1,6 @@
 // The page documents: a pick list (lines in walking order, a code per line), a packing slip, and the
 // invoice and credit note (their numbers, parties, lines, tax per rate and totals come from billing).
 import { formatMinor } from "../lib/money";
-import type { Symbology } from "./barcode";
 import { drawBarcode } from "./barcode";
 import type { FontBytes } from "./fonts";
 import { PageWriter } from "./pages";
@@ -160,7 +159,7 @@ export async function renderInvoice(fonts: FontBytes, paper: Paper, invoice: Inv
   for (const fact of facts) w.text(fact, { size: 9.5 });
   drawBarcode(
     w.page,
-    { symbology: "qrcode" as Symbology, value: invoice.number },
+    { symbology: "qrcode", value: invoice.number },
     { x: w.left + w.width - 60, y: top - 60, width: 60, height: 60 },
   );
   w.y = Math.min(w.y, top - 66) - 6;

@@ -12,10 +12,6 @@ import { drawLine, wrap } from "./text";
 export const LABEL_TEMPLATES = ["product", "shelf", "shipping", "code"] as const;
 export type LabelTemplate = (typeof LABEL_TEMPLATES)[number];
 
-export interface AddressLines {
-  lines: string[];
-}
-
 export type LabelItem =
   | {
       template: "product";

@@ -38,3 +38,7 @@ export function failedAssertion(error: unknown): boolean {
   }
   return false;
 }
+
+/** An IN list cut into slices that stay under D1's 100 bound parameters per statement. */
+export const paramChunks = <T>(items: T[], size = 90): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

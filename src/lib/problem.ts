@@ -104,6 +104,9 @@ export const tooManyRequests = (retryAfterSeconds: number, detail = "Too many re
     headers: { "retry-after": String(retryAfterSeconds) },
   });
 
+/** It was here, and is not any more (an expired link). */
+export const gone = (detail: string) => new Problem({ status: 410, slug: "gone", title: "Gone", detail });
+
 export const serviceUnavailable = (detail: string) =>
   new Problem({ status: 503, slug: "unavailable", title: "Service unavailable", detail });
 

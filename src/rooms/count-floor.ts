@@ -45,9 +45,15 @@ export class CountFloor {
     sql.exec("CREATE TABLE IF NOT EXISTS count_session (id TEXT PRIMARY KEY, data TEXT NOT NULL)");
   }
 
+  /** Read once per wake-up and kept: this class is the only writer of count_session (open, settle). */
+  #session: CountSessionRef | null | undefined;
+
   session(): CountSessionRef | null {
-    const row = this.sql.exec<{ data: string }>("SELECT data FROM count_session").toArray()[0];
-    return row ? (JSON.parse(row.data) as CountSessionRef) : null;
+    if (this.#session === undefined) {
+      const row = this.sql.exec<{ data: string }>("SELECT data FROM count_session").toArray()[0];
+      this.#session = row ? (JSON.parse(row.data) as CountSessionRef) : null;
+    }
+    return this.#session;
   }
 
   /** Takes the count as opened (once: a second call keeps what was counted). */
@@ -58,6 +64,7 @@ export class CountFloor {
       snapshot.session.id,
       JSON.stringify(snapshot.session),
     );
+    this.#session = snapshot.session;
     for (const [i, l] of snapshot.lines.entries()) this.add(l, i + 1);
   }
 
@@ -266,9 +273,10 @@ export class CountFloor {
     }
     const session = this.session();
     if (session && session.status !== status) {
+      this.#session = { ...session, status };
       this.sql.exec(
         "UPDATE count_session SET data = ? WHERE id = ?",
-        JSON.stringify({ ...session, status }),
+        JSON.stringify(this.#session),
         session.id,
       );
     }

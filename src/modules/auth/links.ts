@@ -1,36 +1,23 @@
 // Short-lived signed links: a URL that downloads one file without a token (a printer's browser, a mail to a
 // colleague) until it expires. Signed with the same keys as access tokens (JWT_SECRETS: the first signs,
 // all verify), over what the link is for, the id and the expiry.
+import { base64url } from "jose";
 import type { Env } from "../../env";
-import { forbidden, Problem } from "../../lib/problem";
+import { forbidden, gone, serviceUnavailable } from "../../lib/problem";
 import { signingKeys } from "./tokens";
 
 const encoder = new TextEncoder();
-const base64url = (bytes: ArrayBuffer) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replaceAll("+", "-")
-    .replaceAll("/", "_")
-    .replace(/=+$/, "");
-const fromBase64url = (text: string) => {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  return Uint8Array.from(binary, (ch) => ch.charCodeAt(0));
-};
-
 const message = (purpose: string, id: string, expires: number) =>
   encoder.encode(`${purpose}:${id}:${expires}`);
 
 /** `path?expires=…&signature=…`, valid for `seconds`. */
 export async function signLink(env: Env, purpose: string, id: string, path: string, seconds: number) {
   const [key] = await signingKeys(env);
-  if (!key)
-    throw new Problem({
-      status: 503,
-      slug: "unavailable",
-      title: "Service unavailable",
-      detail: "No signing key is configured (JWT_SECRETS).",
-    });
+  if (!key) throw serviceUnavailable("No signing key is configured (JWT_SECRETS).");
   const expires = Math.floor(Date.now() / 1000) + seconds;
-  const signature = base64url(await crypto.subtle.sign("HMAC", key.key, message(purpose, id, expires)));
+  const signature = base64url.encode(
+    new Uint8Array(await crypto.subtle.sign("HMAC", key.key, message(purpose, id, expires))),
+  );
   return {
     url: `${path}?expires=${expires}&signature=${signature}`,
     expires_at: new Date(expires * 1000).toISOString(),
@@ -47,7 +34,7 @@ export async function verifyLink(
 ): Promise<void> {
   let bytes: Uint8Array;
   try {
-    bytes = fromBase64url(signature);
+    bytes = base64url.decode(signature);
   } catch {
     throw forbidden("This link's signature is not valid.");
   }
@@ -55,12 +42,5 @@ export async function verifyLink(
   const keys = await signingKeys(env);
   const results = await Promise.all(keys.map((k) => crypto.subtle.verify("HMAC", k.key, bytes, data)));
   if (!results.some(Boolean)) throw forbidden("This link's signature is not valid.");
-  if (expires * 1000 < Date.now()) {
-    throw new Problem({
-      status: 410,
-      slug: "gone",
-      title: "Gone",
-      detail: "This link has expired; ask for a new one.",
-    });
-  }
+  if (expires * 1000 < Date.now()) throw gone("This link has expired; ask for a new one.");
 }

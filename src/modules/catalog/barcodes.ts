@@ -1,5 +1,5 @@
 // Barcode kinds the catalog accepts, with the GS1 check digit rule for EAN-13 and UPC-A.
-import { gs1CheckDigit } from "../../lib/gs1";
+import { gs1Error } from "../../lib/gs1";
 
 export type BarcodeKind = "ean13" | "upca" | "internal";
 
@@ -10,8 +10,6 @@ export function barcodeProblem(barcode: string, kind: BarcodeKind): string | und
       ? undefined
       : "Internal barcodes are 1 to 64 printable characters";
   }
-  const length = kind === "ean13" ? 13 : 12;
-  if (!new RegExp(`^\\d{${length}}$`).test(barcode)) return `${kind.toUpperCase()} has ${length} digits`;
-  const expected = gs1CheckDigit(barcode.slice(0, -1));
-  return Number(barcode.at(-1)) === expected ? undefined : `Check digit should be ${expected}`;
+  const error = gs1Error(barcode, kind);
+  return error ? `${barcode} ${error}` : undefined;
 }

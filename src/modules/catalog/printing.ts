@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
 import { getDb } from "../../db";
 import { productBarcodes, products } from "../../db/schema/catalog";
 import type { Env } from "../../env";
+import { paramChunks } from "../../lib/batch";
 
 export interface ProductForLabel {
   id: string;
@@ -24,17 +25,8 @@ export async function productsForLabels(
   limit: number,
 ): Promise<ProductForLabel[]> {
   const db = getDb(env.DB);
-  const where: SQL[] = [isNull(products.deletedAt)];
-  if (!("ids" in selection)) {
-    if (selection.category_id) where.push(eq(products.categoryId, selection.category_id));
-    if (selection.status) where.push(eq(products.status, selection.status));
-  }
-  const rows: ProductForLabel[] = [];
-  // D1 binds at most 100 parameters: ids are read in slices.
-  const slices = "ids" in selection ? chunk(selection.ids, 90) : [null];
-  for (const slice of slices) {
-    const conditions = slice ? [isNull(products.deletedAt), inArray(products.id, slice)] : where;
-    const found = await db
+  const query = (where: SQL[]) =>
+    db
       .select({
         id: products.id,
         sku: products.sku,
@@ -45,17 +37,18 @@ export async function productsForLabels(
           WHERE ${productBarcodes.productId} = ${products.id} ORDER BY ${productBarcodes.barcode} LIMIT 1)`,
       })
       .from(products)
-      .where(and(...conditions))
+      .where(and(isNull(products.deletedAt), ...where))
       .orderBy(asc(products.sku))
       .limit(limit + 1);
-    rows.push(...found);
+  if (!("ids" in selection)) {
+    return query([
+      ...(selection.category_id ? [eq(products.categoryId, selection.category_id)] : []),
+      ...(selection.status ? [eq(products.status, selection.status)] : []),
+    ]);
   }
-  if ("ids" in selection) {
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return selection.ids.map((id) => byId.get(id)).filter((r): r is ProductForLabel => r !== undefined);
-  }
-  return rows;
+  // Ids in slices under D1's parameter bound, all read in one round trip.
+  const [first, ...rest] = paramChunks(selection.ids).map((slice) => query([inArray(products.id, slice)]));
+  if (!first) return [];
+  const byId = new Map((await db.batch([first, ...rest])).flat().map((r) => [r.id, r]));
+  return selection.ids.map((id) => byId.get(id)).filter((r): r is ProductForLabel => r !== undefined);
 }
-
-const chunk = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));

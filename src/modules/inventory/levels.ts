@@ -4,7 +4,7 @@ import { type Db, getDb } from "../../db";
 import { products } from "../../db/schema/catalog";
 import { locations, stockLevels } from "../../db/schema/inventory";
 import type { Env } from "../../env";
-import { runBatch } from "../../lib/batch";
+import { paramChunks, runBatch } from "../../lib/batch";
 import { notFound } from "../../lib/problem";
 import { ensureLevel, selectLevel } from "./legs";
 import type { LevelView } from "./schemas";
@@ -53,10 +53,6 @@ export async function getLevel(env: Env, productId: string, locationId: string):
   });
 }
 
-/** IN lists stay under D1's 100 bound parameters per statement. */
-const chunks = <T>(items: T[], size = 90) =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
-
 /** Available stock of a product summed over every location (what customers and risk see). */
 export async function availableByProduct(env: Env, productIds: string[]): Promise<Map<string, number>> {
   const totals = new Map<string, number>();
@@ -72,7 +68,7 @@ export async function availableByProduct(env: Env, productIds: string[]): Promis
       .from(stockLevels)
       .where(inArray(stockLevels.productId, chunk))
       .groupBy(stockLevels.productId);
-  const [first, ...rest] = chunks(ids).map(query);
+  const [first, ...rest] = paramChunks(ids).map(query);
   const results = await db.batch([first as ReturnType<typeof query>, ...rest]);
   for (const rows of results) for (const r of rows) totals.set(r.productId, r.available);
   return totals;
@@ -104,8 +100,8 @@ export function stockOptionsReads(db: Db, by: { ids?: string[]; skus?: string[] 
       .leftJoin(stockLevels, eq(stockLevels.productId, products.id))
       .where(and(isNull(products.deletedAt), where));
   return [
-    ...chunks(ids).map((chunk) => query(inArray(products.id, chunk))),
-    ...chunks(skus).map((chunk) => query(inArray(products.sku, chunk))),
+    ...paramChunks(ids).map((chunk) => query(inArray(products.id, chunk))),
+    ...paramChunks(skus).map((chunk) => query(inArray(products.sku, chunk))),
   ];
 }
 type OptionRow = Awaited<ReturnType<typeof stockOptionsReads>[number]>[number];

@@ -10,15 +10,20 @@ import type { Principal } from "../auth/principal";
 import { getLocation } from "../inventory/locations";
 import { visibleOrder } from "../orders/store";
 import { getPickList } from "../picking/lists";
+import { listParcels } from "../picking/pack";
 import { addressLines, getShop, senderLines } from "../shop/profile";
-import { checkCodes, shippingItems } from "./sources";
+import { shippingItems } from "./sources";
 
 /** The packing slip (A4 or Letter) then one 4x6 in shipping label per parcel, in one PDF. */
 export async function orderDocuments(env: Env, principal: Principal, id: string, paper: Paper) {
   const { order, lines } = await visibleOrder(env, principal, id);
-  const labels = await shippingItems(env, order.id);
-  checkCodes(labels);
-  const [fonts, shop] = await Promise.all([fontBytes(env), getShop(env)]);
+  const [fonts, shop, parcels] = await Promise.all([
+    fontBytes(env),
+    getShop(env),
+    listParcels(env, order.id),
+  ]);
+  // Each code is checked as it is drawn: a bad one is a 400 naming it.
+  const labels = shippingItems(order, shop, parcels);
   const slip = await renderPackingSlip(fonts, paper, {
     order_number: order.number,
     placed_at: order.placedAt,

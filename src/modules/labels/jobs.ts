@@ -8,7 +8,7 @@ import { type CustomStock, type LabelStock, perPage, type StockId, stockOf } fro
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
 import { newestFirst } from "../../lib/pagination";
-import { badRequest, conflict, notFound, Problem } from "../../lib/problem";
+import { badRequest, conflict, notFound, serviceUnavailable } from "../../lib/problem";
 import { type LabelJobBody, type LabelJobQuery, MAX_JOB_LABELS } from "./schemas";
 import { itemsOf, templateOf } from "./sources";
 
@@ -75,13 +75,7 @@ async function enqueue(env: Env, job: LabelJobRow): Promise<void> {
         finishedAt: new Date().toISOString(),
       })
       .where(eq(labelJobs.id, job.id));
-    throw new Problem({
-      status: 503,
-      slug: "unavailable",
-      title: "Service unavailable",
-      detail: "The label queue did not take the job; it is marked failed. Try again.",
-      headers: { "retry-after": "5" },
-    });
+    throw serviceUnavailable("The label queue did not take the job; it is marked failed. Try again.");
   }
 }
 
@@ -190,7 +184,7 @@ export async function listJobs(env: Env, query: LabelJobQuery) {
       query.created_by ? eq(labelJobs.createdBy, query.created_by) : undefined,
       query.since ? gte(labelJobs.createdAt, query.since) : undefined,
       query.until ? lt(labelJobs.createdAt, query.until) : undefined,
-    ].filter((w) => w !== undefined),
+    ],
     query,
     (j) => [j.createdAt, j.id],
   );
@@ -198,13 +192,20 @@ export async function listJobs(env: Env, query: LabelJobQuery) {
 }
 
 /** The job's PDF, once it is done. */
-export async function jobPdf(env: Env, id: string): Promise<{ job: LabelJobRow; body: R2ObjectBody }> {
+/** The job, once its PDF is made (409 before). */
+export async function readyJob(env: Env, id: string): Promise<LabelJobRow & { fileKey: string }> {
   const job = await findJob(env, id);
   if (job.status !== "done" || !job.fileKey) {
     throw conflict(
       `The job is ${job.status}${job.status === "failed" ? `: ${job.error}` : "; its PDF is not ready yet"}.`,
     );
   }
+  return { ...job, fileKey: job.fileKey };
+}
+
+/** The job's PDF, once it is done. */
+export async function jobPdf(env: Env, id: string): Promise<{ job: LabelJobRow; body: R2ObjectBody }> {
+  const job = await readyJob(env, id);
   const body = await env.FILES.get(job.fileKey);
   if (!body) throw notFound("The job's PDF is no longer kept; reprint the job.");
   return { job, body };

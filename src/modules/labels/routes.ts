@@ -9,7 +9,7 @@ import { pageOf } from "../../lib/pagination";
 import { signLink, verifyLink } from "../auth/links";
 import { principalOf, requirePermission } from "../auth/middleware";
 import { orderDocuments, pickListDocument } from "./documents";
-import { createJob, findJob, jobPdf, listJobs, reprintJob, toJobView } from "./jobs";
+import { createJob, findJob, jobPdf, listJobs, readyJob, reprintJob, toJobView } from "./jobs";
 import {
   DocumentQuery,
   LabelJobBody,
@@ -147,7 +147,7 @@ export const labelRoutes = createRouter()
   .openapi(routes.pdf, (c) => download(c, c.req.valid("param").id) as never)
   .openapi(routes.link, async (c) => {
     const { id } = c.req.valid("param");
-    await jobPdf(c.env, id);
+    await readyJob(c.env, id);
     return c.json(await signLink(c.env, LINK_PURPOSE, id, `/api/v1/labels/files/${id}`, LINK_SECONDS), 200);
   })
   .openapi(routes.file, async (c) => {

@@ -8,8 +8,9 @@ import { badRequest, type FieldError, notFound } from "../../lib/problem";
 import { productsForLabels } from "../catalog/printing";
 import { binsAt, getLocation } from "../inventory/locations";
 import { loadOrder } from "../orders/store";
-import { listParcels } from "../picking/pack";
-import { addressLines, getShop, senderLines } from "../shop/profile";
+import type { OrderRow } from "../orders/view";
+import { listParcels, type ParcelView } from "../picking/pack";
+import { addressLines, getShop, type ShopView, senderLines } from "../shop/profile";
 import { type LabelSource, MAX_JOB_LABELS } from "./schemas";
 
 /** The template each source prints with. */
@@ -78,7 +79,10 @@ export async function itemsOf(env: Env, source: LabelSource): Promise<LabelItem[
       );
     }
   } else if ("order" in source) {
-    items = await shippingItems(env, source.order.id);
+    const loaded = await loadOrder(env, source.order.id);
+    if (!loaded) throw notFound("No such order.");
+    const [shop, parcels] = await Promise.all([getShop(env), listParcels(env, loaded.order.id)]);
+    items = shippingItems(loaded.order, shop, parcels);
   } else {
     items = source.codes.map((c) => ({
       template: "code",
@@ -90,11 +94,8 @@ export async function itemsOf(env: Env, source: LabelSource): Promise<LabelItem[
   return items;
 }
 
-/** One shipping label per parcel of the order (n of m); one for the whole order while none is packed. */
-export async function shippingItems(env: Env, orderId: string): Promise<LabelItem[]> {
-  const loaded = await loadOrder(env, orderId);
-  if (!loaded) throw notFound("No such order.");
-  const { order } = loaded;
+/** The order's shipping labels: one per parcel (n of m), or one for the whole order while none is packed. */
+export function shippingItems(order: OrderRow, shop: ShopView, parcels: ParcelView[]): LabelItem[] {
   if (order.kind !== "sale")
     throw badRequest(`Order ${order.number} is a purchase: ROMS ships sale orders only.`);
   if (!order.shippingAddress) {
@@ -102,7 +103,6 @@ export async function shippingItems(env: Env, orderId: string): Promise<LabelIte
       { in: "body", path: "source.order.id", message: "the order has no shipping address" },
     ]);
   }
-  const [shop, parcels] = await Promise.all([getShop(env), listParcels(env, order.id)]);
   const to = addressLines(order.shippingAddress, order.buyerName);
   const count = Math.max(1, parcels.length);
   return Array.from({ length: count }, (_, i) => ({
