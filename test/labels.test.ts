@@ -303,11 +303,7 @@ describe("label jobs", () => {
     expect(other.status).toBe(403);
     // Signatures are base64url: one with "_" in it works as well (other expiries, other signatures).
     let urlSafe = link.body;
-    for (
-      let s = 600;
-      !/_/.test(new URL(urlSafe.url, "http://x").searchParams.get("signature") ?? "");
-      s++
-    ) {
+    for (let s = 600; !/_/.test(new URL(urlSafe.url, "http://x").searchParams.get("signature") ?? ""); s++) {
       urlSafe = await signLink(env, "label-job-pdf", job.id, `/api/v1/labels/files/${job.id}`, s);
     }
     expect((await call(urlSafe.url)).status).toBe(200);

@@ -1,61 +1,13 @@
-// Label templates and the sheet they are laid out on. A label is data (what a job snapshots: a product's
-// name, SKU, price and code; a bin; a parcel's addresses) drawn by its template into one label of the stock.
-// Each template adapts to the label's size and refuses stock too small to print it whole.
+// Label templates and the sheet they are laid out on: each label item (label-items.ts) drawn by its template
+// into one label of the stock, adapting to the label's size.
 import { PDFDocument, type PDFPage } from "pdf-lib";
 import { formatMinor } from "../lib/money";
-import { badRequest } from "../lib/problem";
-import { type BarcodeValue, drawBarcode, isLinear } from "./barcode";
+import { drawBarcode } from "./barcode";
+import { type BarcodeValue, isLinear } from "./codes";
 import { embedFonts, type FontBytes, type Fonts } from "./fonts";
-import { type Box, INCH, inside, type LabelStock, labelBox, perPage } from "./stock";
+import type { LabelItem } from "./label-items";
+import { type Box, inside, type LabelStock, labelBox, perPage } from "./stock";
 import { drawLine, wrap } from "./text";
-
-export const LABEL_TEMPLATES = ["product", "shelf", "shipping", "code"] as const;
-export type LabelTemplate = (typeof LABEL_TEMPLATES)[number];
-
-export type LabelItem =
-  | {
-      template: "product";
-      name: string;
-      sku: string;
-      /** Null when the product has no price to print. */
-      price_minor: number | null;
-      currency: string;
-      barcode: BarcodeValue;
-    }
-  | { template: "shelf"; title: string; subtitle: string; barcode: BarcodeValue }
-  | {
-      template: "shipping";
-      from: string[];
-      to: string[];
-      order_number: string;
-      parcel: number;
-      parcels: number;
-      weight_grams: number | null;
-      carrier: string | null;
-      /** The tracking number, or the order number while there is none. */
-      barcode: BarcodeValue;
-    }
-  | { template: "code"; caption: string | null; barcode: BarcodeValue };
-
-/** The smallest label each template prints on whole (width, height in points). */
-export const MIN_LABEL: Record<LabelTemplate, [number, number]> = {
-  product: [1.5 * INCH, 0.45 * INCH],
-  shelf: [1.5 * INCH, 0.45 * INCH],
-  shipping: [3.5 * INCH, 5 * INCH],
-  code: [0.6 * INCH, 0.45 * INCH],
-};
-
-/** Throws a 400 problem when `stock` is too small for `template`. */
-export function checkStock(template: LabelTemplate, stock: LabelStock): void {
-  const [width, height] = MIN_LABEL[template];
-  const [w, h] = stock.label;
-  if (w + 0.01 < width || h + 0.01 < height) {
-    throw badRequest(
-      `A ${template} label needs at least ${(width / INCH).toFixed(2)} x ${(height / INCH).toFixed(2)} in; ${stock.description} is ${(w / INCH).toFixed(2)} x ${(h / INCH).toFixed(2)} in.${template === "shipping" ? " Print shipping labels on thermal-4x6." : ""}`,
-      [{ in: "body", path: "stock", message: "too small for this template" }],
-    );
-  }
-}
 
 /** A code with its value printed under it (linear) or its caption (2-D), filling `box`. */
 function codeWithText(page: PDFPage, fonts: Fonts, code: BarcodeValue, box: Box, caption?: string): void {

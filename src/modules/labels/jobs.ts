@@ -3,7 +3,7 @@
 import { eq, gte, lt } from "drizzle-orm";
 import { getDb } from "../../db";
 import { labelJobs } from "../../db/schema/labels";
-import { checkStock, type LabelItem, type LabelTemplate } from "../../documents/labels";
+import { checkStock, type LabelItem, type LabelTemplate } from "../../documents/label-items";
 import { type CustomStock, type LabelStock, perPage, type StockId, stockOf } from "../../documents/stock";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";

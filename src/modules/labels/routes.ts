@@ -8,7 +8,6 @@ import { createRouter, IdParam, json, jsonBody, optionalJsonBody, problems } fro
 import { pageOf } from "../../lib/pagination";
 import { signLink, verifyLink } from "../auth/links";
 import { principalOf, requirePermission } from "../auth/middleware";
-import { orderDocuments, pickListDocument } from "./documents";
 import { createJob, findJob, jobPdf, listJobs, readyJob, reprintJob, toJobView } from "./jobs";
 import {
   DocumentQuery,
@@ -165,11 +164,13 @@ export const labelRoutes = createRouter()
   })
   .openapi(routes.orderDocuments, async (c) => {
     const { id } = c.req.valid("param");
+    const { orderDocuments } = await import("./documents");
     const doc = await orderDocuments(c.env, principalOf(c), id, c.req.valid("query").paper);
     return pdf(doc.bytes, `order-${doc.number}.pdf`) as never;
   })
   .openapi(routes.pickList, async (c) => {
     const { id } = c.req.valid("param");
+    const { pickListDocument } = await import("./documents");
     const doc = await pickListDocument(c.env, id, c.req.valid("query").paper);
     return pdf(doc.bytes, `pick-list-${id}.pdf`) as never;
   });

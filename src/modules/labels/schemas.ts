@@ -1,8 +1,8 @@
 // Label jobs' contract: what a job asks for, how it is shown, and the history's filters.
 import { z } from "@hono/zod-openapi";
 import { LABEL_JOB_STATUSES } from "../../db/schema/labels";
-import { SYMBOLOGIES } from "../../documents/barcode";
-import { LABEL_TEMPLATES } from "../../documents/labels";
+import { SYMBOLOGIES } from "../../documents/codes";
+import { LABEL_TEMPLATES } from "../../documents/label-items";
 import { CustomStockSchema, STOCK_IDS } from "../../documents/stock";
 import { Id } from "../../lib/openapi";
 import { PageQuery } from "../../lib/pagination";

@@ -1,8 +1,8 @@
 // What a job prints, read once when the job is made: products, a location's bins, an order's parcels, or
 // free codes, turned into label items (src/documents/labels.ts). Every code is checked here, so a bad value
 // is a 400 naming it before anything is queued.
-import { type BarcodeValue, barcodeError, type Symbology, symbologyFor } from "../../documents/barcode";
-import type { LabelItem, LabelTemplate } from "../../documents/labels";
+import { type BarcodeValue, barcodeError, type Symbology, symbologyFor } from "../../documents/codes";
+import type { LabelItem, LabelTemplate } from "../../documents/label-items";
 import type { Env } from "../../env";
 import { badRequest, type FieldError, notFound } from "../../lib/problem";
 import { productsForLabels } from "../catalog/printing";
