@@ -14,8 +14,10 @@ import { attendanceReportRoutes } from "./modules/attendance/report-routes";
 import { attendanceRoutes } from "./modules/attendance/routes";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
+import { billingRoutes } from "./modules/billing/routes";
 import { cartRoutes } from "./modules/carts/routes";
 import { catalogRoutes } from "./modules/catalog/routes";
+import { claimRoutes } from "./modules/claims/routes";
 import { countRoutes } from "./modules/counts/routes";
 import { credentialRoutes } from "./modules/credentials/routes";
 import { customerRoutes } from "./modules/customers/routes";
@@ -29,6 +31,7 @@ import { labelRoutes } from "./modules/labels/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { pickingRoutes } from "./modules/picking/routes";
+import { reconciliationRoutes } from "./modules/reconciliation/routes";
 import { scanRoutes } from "./modules/scans/routes";
 import { shopRoutes } from "./modules/shop/routes";
 import { feedRoutes } from "./modules/system/feed";
@@ -37,6 +40,10 @@ import { userRoutes } from "./modules/users/routes";
 import { ensureFirstAdmin } from "./modules/users/service";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
+const DEFAULT_MAX_UPLOAD = 16 * 1024 * 1024;
+/** The doors that take files (claim photos, card statements): they get MAX_UPLOAD_BYTES instead. */
+const UPLOADS = [/^\/api\/v1\/claims\/[^/]+\/photos$/, /^\/api\/v1\/reconciliation\/statements$/];
+const isUpload = (method: string, path: string) => method === "POST" && UPLOADS.some((r) => r.test(path));
 const SLOW_READ_MS = 500;
 
 /**
@@ -114,7 +121,9 @@ export function createApp() {
         });
       await bootstrapping;
     }
-    const limit = Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
+    const limit = isUpload(c.req.method, c.req.path)
+      ? Number(c.env.MAX_UPLOAD_BYTES) || DEFAULT_MAX_UPLOAD
+      : Number(c.env.MAX_BODY_BYTES) || DEFAULT_MAX_BODY;
     return bodyLimit({
       maxSize: limit,
       onError: () => {
@@ -142,6 +151,9 @@ export function createApp() {
     .route("/", shopRoutes)
     .route("/", cartRoutes)
     .route("/", orderRoutes)
+    .route("/", claimRoutes)
+    .route("/", billingRoutes)
+    .route("/", reconciliationRoutes)
     .route("/", attendanceRoutes)
     .route("/", attendanceReportRoutes)
     .route("/", ingestRoutes)

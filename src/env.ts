@@ -30,6 +30,8 @@ export interface Bindings {
   CORS_ORIGINS: string;
   /** Largest accepted request body in bytes. */
   MAX_BODY_BYTES: string;
+  /** Largest upload (a claim photo, a card statement) the file doors accept, in bytes. */
+  MAX_UPLOAD_BYTES?: string;
   /** "true" lets anyone create a customer user at /auth/signup; off by default. */
   ALLOW_CUSTOMER_SIGNUP?: string;
   /** Largest inbound email in bytes; larger mail is refused with setReject. */

@@ -1,8 +1,10 @@
 import { drizzle } from "drizzle-orm/d1";
 import * as attendance from "./schema/attendance";
 import * as auth from "./schema/auth";
+import * as billing from "./schema/billing";
 import * as carts from "./schema/carts";
 import * as catalog from "./schema/catalog";
+import * as claims from "./schema/claims";
 import * as customers from "./schema/customers";
 import * as devices from "./schema/devices";
 import * as events from "./schema/events";
@@ -33,6 +35,8 @@ export const schema = {
   ...labels,
   ...shop,
   ...warehouse,
+  ...billing,
+  ...claims,
 };
 
 const make = (d1: D1Database) => drizzle(d1, { schema });

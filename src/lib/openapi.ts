@@ -94,3 +94,21 @@ export const optionalJsonBody = <T extends z.ZodType>(schema: T) => ({
   required: false as const,
   content: { "application/json": { schema } },
 });
+
+/** A route's 200 that answers a PDF. */
+export const pdfResponse = {
+  200: {
+    description: "The PDF",
+    content: { "application/pdf": { schema: { type: "string", format: "binary" } } },
+  },
+} as const;
+
+/** A PDF answer, shown inline, never cached by shared caches (documents are private). */
+export const pdf = (body: ReadableStream | Uint8Array, filename: string) =>
+  new Response(body, {
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `inline; filename="${filename}"`,
+      "cache-control": "private, no-store",
+    },
+  });

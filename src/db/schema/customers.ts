@@ -31,6 +31,8 @@ export const customers = sqliteTable(
     /** Credit limit in minor units of credit_currency; null means none agreed. */
     creditLimitMinor: integer("credit_limit_minor"),
     creditCurrency: text("credit_currency"),
+    /** Days from an invoice to its due date; null: the shop's default (DEFAULT_TERMS_DAYS). */
+    paymentTermsDays: integer("payment_terms_days"),
     createdAt: text("created_at").notNull().default(now),
     updatedAt: text("updated_at").notNull().default(now),
   },

@@ -9,6 +9,8 @@ export const EVENT_TYPES = [
   "order.status_changed",
   "order.updated",
   "stock.low",
+  "claim.filed",
+  "claim.status_changed",
   "ping",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

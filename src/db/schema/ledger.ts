@@ -4,6 +4,17 @@ import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqli
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
+/** What an entry stands for; billing posts invoice, credit_note, payment and refund entries itself. */
+export const LEDGER_REFERENCES = [
+  "order",
+  "invoice",
+  "credit_note",
+  "payment",
+  "refund",
+  "manual",
+  "reversal",
+] as const;
+
 /** Append-only: a mistake is corrected by a reversing entry, never by an edit. */
 export const ledgerEntries = sqliteTable(
   "ledger_entries",
@@ -14,9 +25,7 @@ export const ledgerEntries = sqliteTable(
     direction: text("direction", { enum: ["debit", "credit"] }).notNull(),
     amountMinor: integer("amount_minor").notNull(),
     currency: text("currency").notNull(),
-    referenceType: text("reference_type", {
-      enum: ["order", "invoice", "payment", "refund", "manual", "reversal"],
-    }).notNull(),
+    referenceType: text("reference_type", { enum: LEDGER_REFERENCES }).notNull(),
     referenceId: text("reference_id"),
     note: text("note"),
     actorId: text("actor_id").notNull(),

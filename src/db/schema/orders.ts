@@ -71,6 +71,8 @@ export const orders = sqliteTable(
     index("orders_status_placed_idx").on(t.status, t.placedAt, t.id),
     index("orders_customer_placed_idx").on(t.customerId, t.placedAt, t.id),
     index("orders_buyer_email_idx").on(t.buyerEmail, t.placedAt),
+    // Card reconciliation looks purchases up by amount, currency and date.
+    index("orders_kind_amount_idx").on(t.kind, t.currency, t.totalMinor, t.placedAt),
   ],
 );
 

@@ -17,6 +17,11 @@ const CustomerSchema = z
     billing_address: AddressSchema.nullable(),
     shipping_address: AddressSchema.nullable(),
     credit_limit: MoneySchema.nullable(),
+    payment_terms_days: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "Days from invoice to due date; null: the shop's default of 30" }),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -31,6 +36,7 @@ const NewCustomerBody = z
     tax_id: z.string().trim().max(50).nullable().optional(),
     billing_address: AddressSchema.nullable().optional(),
     shipping_address: AddressSchema.nullable().optional(),
+    payment_terms_days: z.number().int().min(0).max(365).nullable().optional(),
     credit_limit: z
       .strictObject({ amount: MinorAmount.min(0), currency: CurrencySchema })
       .nullable()

@@ -23,6 +23,7 @@ export const toCustomerView = (c: CustomerRow) => ({
   shipping_address: c.shippingAddress ?? null,
   credit_limit:
     c.creditLimitMinor !== null && c.creditCurrency ? money(c.creditLimitMinor, c.creditCurrency) : null,
+  payment_terms_days: c.paymentTermsDays,
   created_at: c.createdAt,
   updated_at: c.updatedAt,
 });
@@ -44,6 +45,7 @@ export interface CustomerInput {
   billing_address?: Address | null | undefined;
   shipping_address?: Address | null | undefined;
   credit_limit?: { amount: number; currency: string } | null | undefined;
+  payment_terms_days?: number | null | undefined;
 }
 
 function columns(input: Partial<CustomerInput>): Partial<CustomerRow> {
@@ -55,6 +57,7 @@ function columns(input: Partial<CustomerInput>): Partial<CustomerRow> {
   if (input.tax_id !== undefined) set.taxId = input.tax_id;
   if (input.billing_address !== undefined) set.billingAddress = input.billing_address;
   if (input.shipping_address !== undefined) set.shippingAddress = input.shipping_address;
+  if (input.payment_terms_days !== undefined) set.paymentTermsDays = input.payment_terms_days;
   if (input.credit_limit !== undefined) {
     set.creditLimitMinor = input.credit_limit?.amount ?? null;
     set.creditCurrency = input.credit_limit?.currency ?? null;

@@ -4,7 +4,16 @@ import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../env";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
-import { createRouter, IdParam, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
+import {
+  createRouter,
+  IdParam,
+  json,
+  jsonBody,
+  optionalJsonBody,
+  pdf,
+  pdfResponse,
+  problems,
+} from "../../lib/openapi";
 import { pageOf } from "../../lib/pagination";
 import { signLink, verifyLink } from "../auth/links";
 import { principalOf, requirePermission } from "../auth/middleware";
@@ -23,13 +32,6 @@ const read = requirePermission("labels", "read");
 const write = requirePermission("labels", "write");
 const LINK_SECONDS = 15 * 60;
 const LINK_PURPOSE = "label-job-pdf";
-
-const pdfResponse = {
-  200: {
-    description: "The PDF",
-    content: { "application/pdf": { schema: { type: "string", format: "binary" } } },
-  },
-} as const;
 
 const routes = {
   create: createRoute({
@@ -119,15 +121,6 @@ const routes = {
     responses: { ...pdfResponse, ...problems(401, 403, 404) },
   }),
 };
-
-const pdf = (body: ReadableStream | Uint8Array, filename: string) =>
-  new Response(body, {
-    headers: {
-      "content-type": "application/pdf",
-      "content-disposition": `inline; filename="${filename}"`,
-      "cache-control": "private, no-store",
-    },
-  });
 
 async function download(c: Context<AppEnv>, id: string) {
   const { body } = await jobPdf(c.env, id);

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { LEDGER_REFERENCES } from "../../db/schema/ledger";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { CurrencySchema, MinorAmount, MoneySchema } from "../../lib/money";
 import { createRouter, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
@@ -15,7 +16,7 @@ const EntrySchema = z
     customer_id: z.string(),
     direction: z.enum(["debit", "credit"]),
     amount: MoneySchema,
-    reference_type: z.enum(["order", "invoice", "payment", "refund", "manual", "reversal"]),
+    reference_type: z.enum(LEDGER_REFERENCES),
     reference_id: z.string().nullable(),
     note: z.string().nullable(),
     actor_id: z.string(),

@@ -2,10 +2,11 @@
 // Entries are never edited or deleted; a mistake is undone by a reversing entry. Each entry carries its
 // place in the customer's ledger (`seq`) and the balance of its currency after it, both set inside the
 // insert (D1 runs statements one at a time), so a page of the list never sums the history before it.
-import { and, asc, eq, sql } from "drizzle-orm";
-import { getDb } from "../../db";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { type Db, getDb } from "../../db";
 import { ledgerEntries } from "../../db/schema/ledger";
 import type { Env } from "../../env";
+import type { Statement } from "../../lib/batch";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
@@ -39,27 +40,34 @@ async function visibleCustomer(env: Env, principal: Principal, customerId: strin
   if (!(await customerExists(env, customerId))) throw notFound("No such customer.");
 }
 
-type NewEntry = Omit<EntryRow, "seq" | "balanceAfterMinor" | "createdAt">;
+export type NewEntry = Omit<EntryRow, "seq" | "balanceAfterMinor" | "createdAt">;
 
 /**
- * Posts an entry: its sequence is the customer's next, its balance the previous balance of its currency
- * plus its own amount, both read inside the same statement.
+ * The statement that posts an entry, for the caller's batch: its sequence is the customer's next, its
+ * balance the previous balance of its currency plus its own amount, both read inside the same statement.
+ * `onlyIf`: posted only when this holds when the statement runs (billing posts a document's entry only when
+ * its own batch wrote the document).
  */
-async function post(env: Env, e: NewEntry): Promise<EntryRow> {
+export function ledgerPosting(db: Db, e: NewEntry, at: string, onlyIf?: SQL): Statement {
   const delta = e.direction === "debit" ? e.amountMinor : -e.amountMinor;
-  const db = getDb(env.DB);
   const mine = sql`FROM ${ledgerEntries} WHERE ${ledgerEntries.customerId} = ${e.customerId}`;
-  const [row] = await db
-    .insert(ledgerEntries)
-    .select(
-      sql`SELECT ${e.id}, ${e.customerId}, ${e.direction}, ${e.amountMinor}, ${e.currency}, ${e.referenceType},
-                 ${e.referenceId}, ${e.note}, ${e.actorId}, ${e.reversesEntryId}, ${new Date().toISOString()},
-                 (SELECT coalesce(MAX(${ledgerEntries.seq}), 0) + 1 ${mine}),
-                 coalesce((SELECT ${ledgerEntries.balanceAfterMinor} ${mine} AND ${ledgerEntries.currency} = ${e.currency}
-                            ORDER BY ${ledgerEntries.seq} DESC LIMIT 1), 0) + ${delta}`,
-    )
-    .returning();
-  return row as EntryRow;
+  return db.insert(ledgerEntries).select(
+    sql`SELECT ${e.id}, ${e.customerId}, ${e.direction}, ${e.amountMinor}, ${e.currency}, ${e.referenceType},
+               ${e.referenceId}, ${e.note}, ${e.actorId}, ${e.reversesEntryId}, ${at},
+               (SELECT coalesce(MAX(${ledgerEntries.seq}), 0) + 1 ${mine}),
+               coalesce((SELECT ${ledgerEntries.balanceAfterMinor} ${mine} AND ${ledgerEntries.currency} = ${e.currency}
+                          ORDER BY ${ledgerEntries.seq} DESC LIMIT 1), 0) + ${delta}
+        WHERE ${onlyIf ?? sql`1`}`,
+  );
+}
+
+async function post(env: Env, e: NewEntry): Promise<EntryRow> {
+  const db = getDb(env.DB);
+  const [, rows] = await db.batch([
+    ledgerPosting(db, e, new Date().toISOString()),
+    db.select().from(ledgerEntries).where(eq(ledgerEntries.id, e.id)),
+  ]);
+  return rows[0] as EntryRow;
 }
 
 export async function addEntry(

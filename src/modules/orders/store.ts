@@ -1,6 +1,6 @@
 // Where orders are kept: loading an order with its lines, who may see it, the event writer, the version
 // guard every write carries, order numbers, and telling the order's room what changed.
-import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { orderCounters, orderEvents, orderLines, orders } from "../../db/schema/orders";
 import type { Env } from "../../env";
@@ -155,3 +155,14 @@ export async function commitOrder(
   const results = await runBatch(db, [...writes, ...orderReads(db, orderId)]);
   return loadedFrom(results.at(-2) as OrderRow[], results.at(-1) as LineRow[]) as LoadedOrder;
 }
+
+/**
+ * Sets the order's payment status for billing's batch (billing says what it is, from its payments and
+ * credit notes). Not a change of the order's content, so its version stays: a picker's guarded write is
+ * not undone by a payment arriving.
+ */
+export const paymentStatusWrite = (db: Db, orderId: string, status: SQL, at: string): Statement =>
+  db
+    .update(orders)
+    .set({ paymentStatus: sql`${status}` as unknown as OrderRow["paymentStatus"], updatedAt: at })
+    .where(eq(orders.id, orderId));

@@ -1,13 +1,15 @@
 // Moving an order along its lifecycle: each allowed move with its stock effects (cancelling releases what
-// the lines hold, shipping turns it into sales), planned on the order as it stands so that several moves
+// the lines hold, shipping turns it into sales, delivering a sale invoices it), planned on the order as it stands so that several moves
 // can go into one batch, and who may make which move.
 import { eq, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { orderLines, orders } from "../../db/schema/orders";
 import type { Env } from "../../env";
 import { failedAssertion, type Statement } from "../../lib/batch";
+import { newId } from "../../lib/ids";
 import { conflict, forbidden } from "../../lib/problem";
 import { audienceOf, type Principal } from "../auth/principal";
+import { orderInvoiceStatements } from "../billing/issue";
 import { announce, domainEvent } from "../events/announce";
 import { type PlannedMovement, planMovement, releaseLeg, saleLeg } from "../inventory/legs";
 import { publishMovements } from "../inventory/live";
@@ -98,6 +100,10 @@ export function planMove(db: Db, state: LoadedOrder, input: TransitionInput, at:
     }),
     ...movements.flatMap((m) => m.statements),
     ...[...emptied].map((id) => db.update(orderLines).set({ reserved: 0 }).where(eq(orderLines.id, id))),
+    // A delivered sale is invoiced in the same batch (once: not when staff invoiced it earlier).
+    ...(input.to === "delivered" && order.kind === "sale"
+      ? orderInvoiceStatements(db, state, newId(), input.actorId, at)
+      : []),
   ];
   return {
     statements,

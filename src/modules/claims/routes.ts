@@ -1,0 +1,4 @@
+// The claims module's REST door.
+import { createRouter } from "../../lib/openapi";
+
+export const claimRoutes = createRouter();

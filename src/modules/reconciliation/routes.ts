@@ -1,0 +1,4 @@
+// The reconciliation module's REST door.
+import { createRouter } from "../../lib/openapi";
+
+export const reconciliationRoutes = createRouter();
