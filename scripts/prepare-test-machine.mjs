@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Prepares this machine for `npm test`, idempotently:
 //  1. the Debian packages the tests use (chromium for Browser Rendering, socat for virtual serial ports,
-//     and what reads the PDFs back: zbar-tools, poppler-utils, qpdf, dmtx-utils);
+//     what reads the PDFs back: zbar-tools, poppler-utils, qpdf, dmtx-utils; and libimage-exiftool-perl,
+//     which reads claim photos' metadata back);
 //  2. seeds miniflare's Chrome cache with a launcher for Debian's Chromium, so Browser Rendering runs
 //     locally without downloading a browser (this machine reaches no download host).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -16,6 +17,7 @@ const APT_PACKAGES = {
   "poppler-utils": "/usr/bin/pdftoppm",
   qpdf: "/usr/bin/qpdf",
   "dmtx-utils": "/usr/bin/dmtxread",
+  "libimage-exiftool-perl": "/usr/bin/exiftool",
 };
 // Must match BROWSER_VERSION in miniflare (node_modules/miniflare/dist/src/index.js).
 const CHROME_BUILD = "126.0.6478.182";

@@ -6,6 +6,7 @@ export interface Bindings {
   DB: D1Database;
   FILES: R2Bucket;
   ORDER_ROOM: DurableObjectNamespace;
+  CLAIM_ROOM: DurableObjectNamespace;
   INVENTORY_ROOM: DurableObjectNamespace;
   /** The shop's live feed (one room): new orders and status changes from every door. */
   FEED_ROOM: DurableObjectNamespace;

@@ -9,6 +9,7 @@ import type { LabelMessage } from "./modules/labels/jobs";
 export { AttendanceRoom } from "./rooms/attendance-room";
 export { FeedRoom } from "./rooms/feed-room";
 export { InventoryRoom } from "./rooms/inventory-room";
+export { ClaimRoom } from "./rooms/claim-room";
 export { OrderRoom } from "./rooms/order-room";
 
 let app:

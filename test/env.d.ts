@@ -16,6 +16,6 @@ declare namespace Cloudflare {
   // `exports` from "cloudflare:workers" (the tests' door into the Worker) carries the Worker's types.
   interface GlobalProps {
     mainModule: typeof import("../src/index");
-    durableNamespaces: "OrderRoom" | "InventoryRoom";
+    durableNamespaces: "OrderRoom" | "InventoryRoom" | "ClaimRoom";
   }
 }

@@ -5,12 +5,14 @@
 //   test/servers/mail.ts      a corpus of real-format emails built with a MIME library;
 //   test/servers/receiver.ts  receivers of ROMS's outbound events, which verify them as a subscriber would;
 //   test/servers/pdf.ts       POST /pdf/inspect: a PDF checked and read by qpdf, poppler, zbar and libdmtx.
+//   test/servers/exif.ts      POST /exif/inspect: an image's metadata as ExifTool reads it.
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { TestProject } from "vitest/node";
+import { exifServer } from "./servers/exif";
 import { mailServer } from "./servers/mail";
 import { pdfServer } from "./servers/pdf";
 import { receiverServer } from "./servers/receiver";
@@ -30,7 +32,8 @@ export default async function setup(project: TestProject) {
     if (
       (await mailServer(req, res, url)) ||
       (await receiverServer(req, res, url)) ||
-      (await pdfServer(req, res, url))
+      (await pdfServer(req, res, url)) ||
+      (await exifServer(req, res, url))
     )
       return;
     if (req.method === "POST" && url.pathname === "/validate-openapi") {

@@ -84,6 +84,14 @@ const ROOMS: Record<
       "Chat between the order's customer and the shop, presence, and the order's changes as they happen (status, edits, substitutes, and its picking and packing). Staff (orders:read) and the users of the order's customer may join; whoever may join may post on the socket (posting over REST needs orders:write).",
     messages: [...CHAT_ROOM, "orderEvent"],
   },
+  claimRoom: {
+    address: "/api/v1/claims/{id}/room",
+    title: "A claim's room",
+    id: "The claim's id.",
+    description:
+      "Chat between the claim's customer and the shop, presence, and the claim's status as it moves (submitted, reviewed, approved or rejected, resolved). Staff (claims:read) and the users of the claim's customer may join; anyone else gets 404.",
+    messages: [...CHAT_ROOM, "claimEvent"],
+  },
   inventoryRoom: {
     address: "/api/v1/inventory/locations/{id}/room",
     title: "A stock location's room",
@@ -170,6 +178,7 @@ const MESSAGES = {
   presence: { type: "presence", schema: "PresenceFrame", title: "Someone joined or left", action: "send" },
   message: { type: "message", schema: "MessageFrame", title: "A chat message", action: "send" },
   orderEvent: { type: "event", schema: "OrderEventFrame", title: "An order event", action: "send" },
+  claimEvent: { type: "event", schema: "ClaimEventFrame", title: "A claim event", action: "send" },
   inventoryEvent: {
     type: "event",
     schema: "InventoryEventFrame",

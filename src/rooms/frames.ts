@@ -2,6 +2,7 @@
 // frames with, and that /asyncapi.json publishes (src/docs/asyncapi.ts turns it into JSON Schema).
 import { z } from "@hono/zod-openapi";
 import { EVENT_TYPES } from "../db/schema/events";
+import { CLAIM_STATUSES } from "../db/schema/claims";
 import { ORDER_STATUSES } from "../db/schema/orders";
 import { MovementSchema } from "../modules/inventory/schemas";
 import { FloorEvent, PickingEvent } from "./floor-frames";
@@ -90,6 +91,20 @@ export const OrderRoomEvent = z.union([
 ]);
 export type OrderRoomEvent = z.infer<typeof OrderRoomEvent>;
 
+const ClaimStatus = z.enum(CLAIM_STATUSES);
+export const ClaimStatusChanged = doc(
+  z.strictObject({
+    type: z.literal("claim_status"),
+    claim_id: z.string(),
+    from: ClaimStatus.nullable(),
+    to: ClaimStatus,
+    source: doc(z.string(), "Who moved it: customer, staff, or review (the automatic review)."),
+  }),
+  "The claim moved: submitted for review, reviewed, approved, rejected, resolved.",
+  "ClaimStatusEvent",
+);
+export type ClaimRoomEvent = z.infer<typeof ClaimStatusChanged>;
+
 // Stock's own description of a movement, shown here as a named component.
 doc(
   MovementSchema,
@@ -98,7 +113,7 @@ doc(
 );
 export type InventoryRoomEvent = z.infer<typeof FloorEvent>;
 export { FloorEvent };
-export type RoomEvent = OrderRoomEvent | InventoryRoomEvent;
+export type RoomEvent = OrderRoomEvent | InventoryRoomEvent | ClaimRoomEvent;
 
 // The shop's feed carries the domain events themselves (src/modules/events/announce.ts), each with its place.
 
@@ -179,6 +194,11 @@ export const OrderEventFrame = doc(
   z.strictObject({ type: z.literal("event"), event: OrderRoomEvent }),
   "Something happened to the order.",
   "OrderEventFrame",
+);
+export const ClaimEventFrame = doc(
+  z.strictObject({ type: z.literal("event"), event: ClaimStatusChanged }),
+  "Something happened to the claim.",
+  "ClaimEventFrame",
 );
 export const InventoryEventFrame = doc(
   z.strictObject({ type: z.literal("event"), event: FloorEvent }),

@@ -2,6 +2,7 @@
 import { waitUntil } from "cloudflare:workers";
 import type { Env } from "../env";
 import type { AttendanceRoom } from "./attendance-room";
+import type { ClaimRoom } from "./claim-room";
 import type { FeedRoom } from "./feed-room";
 import type { InventoryRoom } from "./inventory-room";
 import type { OrderRoom } from "./order-room";
@@ -12,6 +13,10 @@ import type { OrderRoom } from "./order-room";
 /** One room per order, named by the order's id. */
 export const orderRoom = (env: Env, orderId: string) =>
   (env.ORDER_ROOM as unknown as DurableObjectNamespace<OrderRoom>).getByName(orderId);
+
+/** One room per claim, named by the claim's id. */
+export const claimRoom = (env: Env, claimId: string) =>
+  (env.CLAIM_ROOM as unknown as DurableObjectNamespace<ClaimRoom>).getByName(claimId);
 
 /** One room per stock location, named by the location's id. */
 export const inventoryRoom = (env: Env, locationId: string) =>

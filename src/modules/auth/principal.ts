@@ -1,5 +1,5 @@
 import type { Role } from "../../db/schema/auth";
-import { notFound } from "../../lib/problem";
+import { forbidden, notFound } from "../../lib/problem";
 import type { Permission } from "./permissions";
 
 /** Who is asking, as established by the auth middleware from a JWT, an API key or a device token. */
@@ -42,6 +42,11 @@ export function audienceOf(principal: Principal): Audience {
 }
 
 /** Throws 404 (never 403) when a record belongs to a customer the principal may not see. */
+/** For the shop's own side of a module (staff and integrations): vendors and customers get 403 saying why. */
+export function assertShop(principal: Principal, detail = "This is for staff and integrations."): void {
+  if (audienceOf(principal) !== "shop") throw forbidden(detail);
+}
+
 export function assertVisible(
   principal: Principal,
   recordCustomerId: string | null | undefined,

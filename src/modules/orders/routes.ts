@@ -9,7 +9,7 @@ import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
 import type { PostResult } from "../../rooms/room";
 import { orderRoom } from "../../rooms/stubs";
 import { principalOf, requirePermission } from "../auth/middleware";
-import { audienceOf } from "../auth/principal";
+import { assertShop, audienceOf } from "../auth/principal";
 import { upsertIntake } from "./intake";
 import { placeFromCart } from "./place";
 import { dashboard, listEvents, listOrders } from "./queries";
@@ -184,10 +184,6 @@ const routes = {
   }),
 };
 
-const staffOnly = (c: Parameters<typeof principalOf>[0]) => {
-  if (audienceOf(principalOf(c)) !== "shop") throw forbidden("This is for staff and integrations.");
-};
-
 export const orderRoutes = createRouter()
   .openapi(routes.list, async (c) =>
     c.json(await listOrders(c.env, principalOf(c), c.req.valid("query")), 200),
@@ -225,7 +221,7 @@ export const orderRoutes = createRouter()
     );
   })
   .openapi(routes.intake, async (c) => {
-    staffOnly(c);
+    assertShop(principalOf(c));
     const intake = c.req.valid("json");
     return idempotent(c, async () => {
       const result = await upsertIntake(c.env, principalOf(c).id, intake);

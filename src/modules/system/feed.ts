@@ -1,11 +1,10 @@
 // The door to the shop's live feed (src/rooms/feed-room.ts): staff dashboards join it by WebSocket.
 import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, problems } from "../../lib/openapi";
-import { forbidden } from "../../lib/problem";
 import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
 import { feedRoom } from "../../rooms/stubs";
 import { principalOf, requirePermission } from "../auth/middleware";
-import { audienceOf } from "../auth/principal";
+import { assertShop } from "../auth/principal";
 
 const FeedQuery = z.object({
   after: z.coerce.number().int().min(0).optional().openapi({
@@ -30,8 +29,6 @@ const join = createRoute({
 
 export const feedRoutes = createRouter().openapi(join, async (c) => {
   const member = memberOf(c);
-  if (audienceOf(principalOf(c)) !== "shop") {
-    throw forbidden("The feed shows every customer's orders; it is for the shop's staff.");
-  }
+  assertShop(principalOf(c), "The feed shows every customer's orders; it is for the shop's staff.");
   return joinRoom(c, feedRoom(c.env), member);
 });
