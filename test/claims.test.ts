@@ -50,7 +50,7 @@ const upload = (api: { token: string }, claimId: string, bytes: Uint8Array, file
   });
 
 async function customer(company: string) {
-  const { customerId, api } = await customerUser(company);
+  const { customerId } = await customerUser(company);
   const token = await tokenFor(await seedUser("customer", { customerId }));
   return { customerId, api: actingAs(token), token };
 }

@@ -1,8 +1,8 @@
 // The rooms' WebSocket frames, each way, as zod schemas: one description that the room parses and types its
 // frames with, and that /asyncapi.json publishes (src/docs/asyncapi.ts turns it into JSON Schema).
 import { z } from "@hono/zod-openapi";
-import { EVENT_TYPES } from "../db/schema/events";
 import { CLAIM_STATUSES } from "../db/schema/claims";
+import { EVENT_TYPES } from "../db/schema/events";
 import { ORDER_STATUSES } from "../db/schema/orders";
 import { MovementSchema } from "../modules/inventory/schemas";
 import { FloorEvent, PickingEvent } from "./floor-frames";

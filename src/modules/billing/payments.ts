@@ -12,7 +12,13 @@ import { conflict, notFound, unprocessable } from "../../lib/problem";
 import type { Principal } from "../auth/principal";
 import { ledgerPosting } from "../ledger/service";
 import { type LoadedOrder, orderEvent, paymentStatusWrite, sourceOf, visibleOrder } from "../orders/store";
-import { documentLine, issueStatements, orderInvoiceStatements, paymentStatusOf } from "./issue";
+import {
+  documentLine,
+  documentTotals,
+  issueStatements,
+  orderInvoiceStatements,
+  paymentStatusOf,
+} from "./issue";
 import { balanceOf } from "./queries";
 import { type InvoiceRow, type PaymentRow, toPaymentView } from "./view";
 
@@ -197,6 +203,7 @@ export async function planCreditNote(
     return documentLine(line, want.quantity);
   });
   const id = newId();
+  const total = documentTotals(documentLines).total;
   const statements = [
     ...issueStatements(db, {
       id,
@@ -215,7 +222,7 @@ export async function planCreditNote(
     ),
     paymentStatusWrite(db, order.id, paymentStatusOf(order.id), at),
   ];
-  return { id, statements };
+  return { id, statements, total };
 }
 
 /** POST /orders/{id}/credit-notes: staff take back part of an invoice. */
@@ -253,6 +260,11 @@ export async function creditOrder(env: Env, principal: Principal, orderId: strin
 /** POST /orders/{id}/invoice: staff invoice a sale before delivery (delivery invoices it otherwise). Once. */
 export async function invoiceOrder(env: Env, principal: Principal, orderId: string) {
   const loaded = await payableOrder(env, principal, orderId);
+  return ensureInvoice(env, loaded, principal.id, sourceOf(principal));
+}
+
+/** The order's invoice: the one it has, or one issued now (a cancelled order has nothing to invoice). */
+export async function ensureInvoice(env: Env, loaded: LoadedOrder, actorId: string | null, source: string) {
   const db = getDb(env.DB);
   const mine = and(eq(invoices.orderId, loaded.order.id), eq(invoices.kind, "invoice"));
   const [existing] = await db.select().from(invoices).where(mine);
@@ -263,12 +275,12 @@ export async function invoiceOrder(env: Env, principal: Principal, orderId: stri
   const at = new Date().toISOString();
   const id = newId();
   const results = await runBatch(db, [
-    ...orderInvoiceStatements(db, loaded, id, principal.id, at),
+    ...orderInvoiceStatements(db, loaded, id, actorId, at),
     orderEvent(db, {
       orderId: loaded.order.id,
       type: "invoiced",
-      source: sourceOf(principal),
-      actorId: principal.id,
+      source,
+      actorId,
       details: { invoice_id: id },
       at,
     }),

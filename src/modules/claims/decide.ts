@@ -106,10 +106,6 @@ export async function approveClaim(
       at,
     );
   }
-  const refundMinor = refunds.reduce(
-    (s, o) => s + Math.round((o.line.valueMinor * o.refund) / o.line.quantity),
-    0,
-  );
   const source = principal ? claimSource(principal) : "review";
   try {
     await runBatch(db, [
