@@ -358,6 +358,24 @@ describe("review and decisions", () => {
     await expectLedgerAgrees(product.id);
   });
 
+  it("claims filed at the same moment never take more than was delivered", async () => {
+    const { customerId, api } = await customer("Racing Claims");
+    const order = await delivered(customerId);
+    const body = {
+      order_id: order.id,
+      lines: [{ order_line_id: order.lines[0].id, quantity: 2, reason: "missing" }],
+    };
+    const answers = await Promise.all(Array.from({ length: 4 }, () => api.post("/api/v1/claims", body)));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(2);
+    expect(answers.every((a) => [201, 409, 422].includes(a.status))).toBe(true);
+    const { results } = await env.DB.prepare(
+      "SELECT sum(cl.quantity) AS n FROM claim_lines cl JOIN claims c ON c.id = cl.claim_id WHERE c.order_id = ?",
+    )
+      .bind(order.id)
+      .all<{ n: number }>();
+    expect(results[0]?.n).toBe(4);
+  });
+
   it("a rejection says why; the claim's room tells everyone in it the status as it moves, and carries the chat", async () => {
     const { customerId, api, token } = await customer("Room Co");
     const order = await delivered(customerId);

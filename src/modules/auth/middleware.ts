@@ -3,7 +3,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../env";
 import { forbidden, unauthorized } from "../../lib/problem";
 import type { Access, Module } from "./permissions";
-import type { Principal } from "./principal";
+import { assertShop, type Principal } from "./principal";
 import { recordUse, resolvePrincipal } from "./resolve-principal";
 
 /** Bearer token from the header, or `access_token` on a WebSocket upgrade (browsers cannot set headers). */
@@ -54,6 +54,17 @@ export const requirePermission =
     if (principal.kind === "device" || !principal.permissions.includes(`${module}:${access}`)) {
       throw forbidden(`This needs the ${module}:${access} permission.`);
     }
+    await next();
+  };
+
+/**
+ * For the shop's own side of a module, after requirePermission: vendors and customers get 403 saying why
+ * (a customer's billing:read reaches their invoices, not the shop's books).
+ */
+export const requireShop =
+  (detail = "This is for staff and integrations."): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    assertShop(principalOf(c), detail);
     await next();
   };
 

@@ -93,6 +93,15 @@ export async function fileClaim(env: Env, principal: Principal, input: ClaimInpu
       updatedAt: at,
     }),
     db.insert(claimLines).values(rows),
+    // Claims filed at the same moment on the same lines: together they never claim more than was delivered.
+    assertion(
+      db,
+      "claimable",
+      sql`NOT EXISTS (SELECT 1 FROM claim_lines cl JOIN claims c ON c.id = cl.claim_id
+                       JOIN order_lines ol ON ol.id = cl.order_line_id
+                      WHERE c.order_id = ${order.id} AND c.status <> 'rejected'
+                      GROUP BY cl.order_line_id HAVING sum(cl.quantity) > max(ol.quantity))`,
+    ),
     claimEvent(db, {
       claimId: id,
       type: "filed",
@@ -101,7 +110,12 @@ export async function fileClaim(env: Env, principal: Principal, input: ClaimInpu
       details: { lines: rows.length },
       at,
     }),
-  ]);
+    clearAssertions(db),
+  ]).catch((error: unknown) => {
+    if (failedAssertion(error))
+      throw conflict("Another claim took these items meanwhile; read the order's claims again.");
+    throw error;
+  });
   const loaded = await loadClaim(env, id);
   publishClaim(
     env,

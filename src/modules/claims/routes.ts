@@ -8,8 +8,7 @@ import { badRequest, tooManyRequests } from "../../lib/problem";
 import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
 import type { PostResult } from "../../rooms/room";
 import { claimRoom } from "../../rooms/stubs";
-import { principalOf, requirePermission } from "../auth/middleware";
-import { assertShop } from "../auth/principal";
+import { principalOf, requirePermission, requireShop } from "../auth/middleware";
 import { MessageBody, MessageList, MessageSchema } from "../orders/schemas";
 import { approveClaim, rejectClaim, resolveClaim } from "./decide";
 import { fileClaim, submitClaim } from "./file";
@@ -46,7 +45,7 @@ const decision = (
     tags: ["claims"],
     summary,
     description,
-    middleware: [write] as const,
+    middleware: [write, requireShop("Claims are decided and closed by the shop's staff.")] as const,
     request: {
       params: IdParam,
       body: body === ApproveBody || body === ResolveBody ? optionalJsonBody(body) : jsonBody(body),
@@ -197,7 +196,7 @@ const routes = {
     path: "/claims/policy",
     tags: ["claims"],
     summary: "The automatic review's policy",
-    middleware: [requirePermission("billing", "read")] as const,
+    middleware: [requirePermission("billing", "read"), requireShop()] as const,
     responses: { 200: json(PolicySchema, "The policy"), ...problems(401, 403) },
   }),
   setPolicy: createRoute({
@@ -205,7 +204,7 @@ const routes = {
     path: "/claims/policy",
     tags: ["claims"],
     summary: "Set the automatic review's policy (billing:write: managers)",
-    middleware: [requirePermission("billing", "write")] as const,
+    middleware: [requirePermission("billing", "write"), requireShop()] as const,
     request: { body: jsonBody(PolicySchema) },
     responses: { 200: json(PolicySchema, "The policy"), ...problems(400, 401, 403) },
   }),
@@ -216,11 +215,9 @@ export const claimRoutes = createRouter()
     c.json(await listClaims(c.env, principalOf(c), c.req.valid("query")), 200),
   )
   .openapi(routes.policy, async (c) => {
-    assertShop(principalOf(c));
     return c.json(await getPolicy(c.env), 200);
   })
   .openapi(routes.setPolicy, async (c) => {
-    assertShop(principalOf(c));
     return c.json(await setPolicy(c.env, principalOf(c).id, c.req.valid("json")), 200);
   })
   .openapi(routes.file, async (c) => {
@@ -264,19 +261,16 @@ export const claimRoutes = createRouter()
     c.json(await submitClaim(c.env, principalOf(c), c.req.valid("param").id), 200),
   )
   .openapi(routes.approve, async (c) => {
-    assertShop(principalOf(c), "Claims are decided by the shop's staff.");
     return c.json(
       await approveClaim(c.env, principalOf(c), c.req.valid("param").id, c.req.valid("json") ?? {}),
       200,
     );
   })
   .openapi(routes.reject, async (c) => {
-    assertShop(principalOf(c), "Claims are decided by the shop's staff.");
     const { note } = c.req.valid("json") as { note: string };
     return c.json(await rejectClaim(c.env, principalOf(c), c.req.valid("param").id, note), 200);
   })
   .openapi(routes.resolve, async (c) => {
-    assertShop(principalOf(c), "Claims are closed by the shop's staff.");
     const { note } = (c.req.valid("json") ?? {}) as { note?: string };
     return c.json(await resolveClaim(c.env, principalOf(c), c.req.valid("param").id, note), 200);
   })

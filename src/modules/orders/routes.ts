@@ -4,12 +4,12 @@ import { createRoute } from "@hono/zod-openapi";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { createRouter, IdParam, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
 import { pageOf } from "../../lib/pagination";
-import { badRequest, forbidden, tooManyRequests } from "../../lib/problem";
+import { badRequest, tooManyRequests } from "../../lib/problem";
 import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
 import type { PostResult } from "../../rooms/room";
 import { orderRoom } from "../../rooms/stubs";
-import { principalOf, requirePermission } from "../auth/middleware";
-import { assertShop, audienceOf } from "../auth/principal";
+import { principalOf, requirePermission, requireShop } from "../auth/middleware";
+import { audienceOf } from "../auth/principal";
 import { upsertIntake } from "./intake";
 import { placeFromCart } from "./place";
 import { dashboard, listEvents, listOrders } from "./queries";
@@ -141,7 +141,7 @@ const routes = {
     path: "/orders/intake",
     tags: ["orders"],
     summary: "Create or update an order by (source, external_ref); answers created, updated or unchanged",
-    middleware: [write] as const,
+    middleware: [write, requireShop()] as const,
     request: { headers: IdempotencyHeader, body: jsonBody(OrderIntakeSchema) },
     responses: {
       200: json(IntakeResultSchema, "Updated or unchanged"),
@@ -221,7 +221,6 @@ export const orderRoutes = createRouter()
     );
   })
   .openapi(routes.intake, async (c) => {
-    assertShop(principalOf(c));
     const intake = c.req.valid("json");
     return idempotent(c, async () => {
       const result = await upsertIntake(c.env, principalOf(c).id, intake);

@@ -3,8 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createRouter, problems } from "../../lib/openapi";
 import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
 import { feedRoom } from "../../rooms/stubs";
-import { principalOf, requirePermission } from "../auth/middleware";
-import { assertShop } from "../auth/principal";
+import { requirePermission, requireShop } from "../auth/middleware";
 
 const FeedQuery = z.object({
   after: z.coerce.number().int().min(0).optional().openapi({
@@ -22,13 +21,15 @@ const join = createRoute({
     "Join the shop's live feed: every order event as it happens, resumable by seq (WebSocket; token as Bearer or ?access_token=)",
   description:
     "For the shop's staff (admin, manager, staff with orders:read): the feed shows every customer's orders, so customers, vendors, API keys and devices get 403. Read-only: members see who else is watching but cannot post. The frames are in /asyncapi.json (channel `feed`).",
-  middleware: [requirePermission("orders", "read")] as const,
+  middleware: [
+    requirePermission("orders", "read"),
+    requireShop("The feed shows every customer's orders; it is for the shop's staff."),
+  ] as const,
   request: { query: FeedQuery },
   responses: { 101: upgradeResponses[101], ...problems(400, 401, 403) },
 });
 
 export const feedRoutes = createRouter().openapi(join, async (c) => {
   const member = memberOf(c);
-  assertShop(principalOf(c), "The feed shows every customer's orders; it is for the shop's staff.");
   return joinRoom(c, feedRoom(c.env), member);
 });
