@@ -9,19 +9,24 @@
 // cursor, and requests/s of the intake endpoint.
 // First the spine phase (bench/spine.mjs): ROMS side by side with a bare Hono Worker and the seeds' stack.
 // Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_PRODUCTS, BENCH_MOVEMENTS,
-// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders | doors | devices | rooms | stock | labels).
+// BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders | doors | devices | rooms | stock | labels |
+// reconciliation | billing).
 // Then the doors phase (bench/doors.mjs): webhooks and mail into orders, and the live feed's latency; last the
 // devices phase (bench/devices.mjs): device reads per second in batches of 50, and card read to punch; then
 // the rooms phase (bench/rooms.mjs): 100 and 1,000 people joining one room, and a message reaching them all;
 // then the stock phase (bench/stock.mjs): a movement reaching 100 and 1,000 sockets, and scans/s in a count;
-// last the labels phase (bench/labels.mjs): 1,000-label jobs in Code 128 and QR rendered by the queue into PDF.
+// then the labels phase (bench/labels.mjs): 1,000-label jobs in Code 128 and QR rendered by the queue into PDF;
+// then the reconciliation phase (bench/reconciliation.mjs): card statement rows reconciled per second against
+// 100,000 purchase orders; last the billing phase (bench/billing.mjs): invoice PDFs rendered per second.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
+import { billingPhase } from "./billing.mjs";
 import { devicesPhase } from "./devices.mjs";
 import { doorsPhase } from "./doors.mjs";
 import { labelsPhase } from "./labels.mjs";
+import { reconciliationPhase } from "./reconciliation.mjs";
 import { roomsPhase } from "./rooms.mjs";
 import { seedCatalog, seedCustomers, seedOrders } from "./seed.mjs";
 import { spinePhase } from "./spine.mjs";
@@ -57,6 +62,8 @@ if (!only || only === "devices") await devicesPhase();
 if (!only || only === "rooms") await roomsPhase();
 if (!only || only === "stock") await stockPhase();
 if (!only || only === "labels") await labelsPhase();
+if (!only || only === "reconciliation") await reconciliationPhase();
+if (!only || only === "billing") await billingPhase();
 writeFileSync(
   path.join(out, "results.json"),
   JSON.stringify({ at: new Date().toISOString(), seconds, connections, threads, results }, null, 2),

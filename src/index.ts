@@ -7,9 +7,9 @@ import type { IngestMessage } from "./modules/ingest/store";
 import type { LabelMessage } from "./modules/labels/jobs";
 
 export { AttendanceRoom } from "./rooms/attendance-room";
+export { ClaimRoom } from "./rooms/claim-room";
 export { FeedRoom } from "./rooms/feed-room";
 export { InventoryRoom } from "./rooms/inventory-room";
-export { ClaimRoom } from "./rooms/claim-room";
 export { OrderRoom } from "./rooms/order-room";
 
 let app:
