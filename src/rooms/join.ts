@@ -3,9 +3,9 @@
 import type { Context } from "hono";
 import type { AppEnv } from "../env";
 import { problems } from "../lib/openapi";
-import { badRequest, forbidden } from "../lib/problem";
+import { badRequest, forbidden, tooManyRequests } from "../lib/problem";
 import { principalOf } from "../modules/auth/middleware";
-import { MEMBER_HEADER, type Member } from "./room";
+import { MEMBER_HEADER, type Member, type PostResult, type RoomMessage } from "./room";
 
 /** The answers of every join route's contract. */
 export const upgradeResponses = {
@@ -38,4 +38,21 @@ export function joinRoom(
   headers.set(MEMBER_HEADER, JSON.stringify(member));
   for (const [name, value] of Object.entries(about)) headers.set(name, value);
   return stub.fetch(new Request(c.req.url, { headers })) as never;
+}
+
+/**
+ * Posts a chat message to a room over REST (the caller checked who may): the message as the room stored
+ * and sent it, or the problem that refuses it (an empty or too long body 400, too many messages 429).
+ */
+export async function postToRoom(
+  stub: { post(author: Member, body: unknown): Promise<unknown> },
+  member: Member,
+  body: unknown,
+): Promise<RoomMessage> {
+  const result = (await stub.post(member, body)) as PostResult;
+  if ("error" in result) {
+    if (result.code === "rate-limited") throw tooManyRequests(10, result.error);
+    throw badRequest(result.error);
+  }
+  return result;
 }

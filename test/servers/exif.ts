@@ -7,6 +7,7 @@
 // A failing tool answers 500 { error } with its stderr; an empty body answers 400 { error }.
 import { spawn } from "node:child_process";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { readBody, reply } from "./http";
 
 /** ExifTool's one object for `bytes`, read from standard input; exit code 1 is its "file not readable". */
 function exiftool(bytes: Buffer): Promise<Record<string, unknown>> {
@@ -34,15 +35,6 @@ function exiftool(bytes: Buffer): Promise<Record<string, unknown>> {
     child.stdin.end(bytes);
   });
 }
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-const reply = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 export async function exifServer(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   if (url.pathname !== "/exif/inspect") return false;

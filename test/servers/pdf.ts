@@ -29,6 +29,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { readBody, reply } from "./http";
 
 export interface PdfWord {
   text: string;
@@ -294,15 +295,6 @@ async function inspect(pdf: Buffer, opts: Options): Promise<PdfInspection> {
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-const reply = (res: ServerResponse, status: number, body: unknown) =>
-  res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
 
 export async function pdfServer(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
   if (url.pathname !== "/pdf/inspect") return false;

@@ -4,9 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { createRouter, IdParam, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
 import { pageOf } from "../../lib/pagination";
-import { badRequest, tooManyRequests } from "../../lib/problem";
-import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
-import type { PostResult } from "../../rooms/room";
+import { joinRoom, memberOf, postToRoom, upgradeResponses } from "../../rooms/join";
 import { claimRoom } from "../../rooms/stubs";
 import { principalOf, requirePermission, requireShop } from "../auth/middleware";
 import { MessageBody, MessageList, MessageSchema } from "../orders/schemas";
@@ -283,15 +281,7 @@ export const claimRoutes = createRouter()
     const { id } = c.req.valid("param");
     const member = memberOf(c);
     await visibleClaim(c.env, principalOf(c), id);
-    const result = (await claimRoom(c.env, id).post(
-      member,
-      c.req.valid("json").body,
-    )) as unknown as PostResult;
-    if ("error" in result) {
-      if (result.code === "rate-limited") throw tooManyRequests(10, result.error);
-      throw badRequest(result.error);
-    }
-    return c.json(result, 201);
+    return c.json(await postToRoom(claimRoom(c.env, id), member, c.req.valid("json").body), 201);
   })
   .openapi(routes.room, async (c) => {
     const member = memberOf(c);

@@ -4,9 +4,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { IdempotencyHeader, idempotent } from "../../lib/idempotency";
 import { createRouter, IdParam, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
 import { pageOf } from "../../lib/pagination";
-import { badRequest, tooManyRequests } from "../../lib/problem";
-import { joinRoom, memberOf, upgradeResponses } from "../../rooms/join";
-import type { PostResult } from "../../rooms/room";
+import { joinRoom, memberOf, postToRoom, upgradeResponses } from "../../rooms/join";
 import { orderRoom } from "../../rooms/stubs";
 import { principalOf, requirePermission, requireShop } from "../auth/middleware";
 import { audienceOf } from "../auth/principal";
@@ -245,13 +243,5 @@ export const orderRoutes = createRouter()
     const member = memberOf(c);
     assertInConversation(principalOf(c));
     await visibleOrder(c.env, principalOf(c), id);
-    const result = (await orderRoom(c.env, id).post(
-      member,
-      c.req.valid("json").body,
-    )) as unknown as PostResult;
-    if ("error" in result) {
-      if (result.code === "rate-limited") throw tooManyRequests(10, result.error);
-      throw badRequest(result.error);
-    }
-    return c.json(result, 201);
+    return c.json(await postToRoom(orderRoom(c.env, id), member, c.req.valid("json").body), 201);
   });
