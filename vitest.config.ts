@@ -18,6 +18,10 @@ export default defineConfig(async () => {
             TEST_SERVER_URL: inject<string>("testServerUrl"),
             ENVIRONMENT: "test",
             EVENT_RETRY_BASE_SECONDS: "1",
+            // Secrets the scrape and pull tests' fakes expect (a retailer's login, a Magento token).
+            RETAILER_USER: "buyer@roms.test",
+            RETAILER_PASSWORD: "correct horse battery",
+            MAGENTO_TEST_TOKEN: "test-token",
             JWT_SECRETS:
               "test-2:a-test-only-secret-that-is-long-enough-0002,test-1:a-test-only-secret-that-is-long-enough-0001",
           },

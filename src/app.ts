@@ -18,6 +18,7 @@ import { billingRoutes } from "./modules/billing/routes";
 import { cartRoutes } from "./modules/carts/routes";
 import { catalogRoutes } from "./modules/catalog/routes";
 import { claimRoutes } from "./modules/claims/routes";
+import { connectorRoutes } from "./modules/connectors/routes";
 import { countRoutes } from "./modules/counts/routes";
 import { credentialRoutes } from "./modules/credentials/routes";
 import { customerRoutes } from "./modules/customers/routes";
@@ -31,8 +32,10 @@ import { labelRoutes } from "./modules/labels/routes";
 import { ledgerRoutes } from "./modules/ledger/routes";
 import { orderRoutes } from "./modules/orders/routes";
 import { pickingRoutes } from "./modules/picking/routes";
+import { priceRoutes } from "./modules/prices/routes";
 import { reconciliationRoutes } from "./modules/reconciliation/routes";
 import { scanRoutes } from "./modules/scans/routes";
+import { scrapeRoutes } from "./modules/scrapes/routes";
 import { shopRoutes } from "./modules/shop/routes";
 import { feedRoutes } from "./modules/system/feed";
 import { systemRoutes } from "./modules/system/routes";
@@ -158,6 +161,9 @@ export function createApp() {
     .route("/", attendanceReportRoutes)
     .route("/", ingestRoutes)
     .route("/", ingestSettingsRoutes)
+    .route("/", scrapeRoutes)
+    .route("/", connectorRoutes)
+    .route("/", priceRoutes)
     .route("/", eventRoutes)
     .route("/", systemRoutes)
     .route("/", feedRoutes);

@@ -31,6 +31,10 @@ export interface Bindings {
   CORS_ORIGINS: string;
   /** Largest accepted request body in bytes. */
   MAX_BODY_BYTES: string;
+  /** Scrape targets run at once by the clock (each with its own browser session); default 2. */
+  SCRAPE_CONCURRENCY?: string;
+  /** "false" starts and closes a browser per run instead of reusing idle sessions (the bench compares). */
+  SCRAPE_SESSION_REUSE?: string;
   /** Largest upload (a claim photo, a card statement) the file doors accept, in bytes. */
   MAX_UPLOAD_BYTES?: string;
   /** "true" lets anyone create a customer user at /auth/signup; off by default. */

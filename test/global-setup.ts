@@ -5,7 +5,9 @@
 //   test/servers/mail.ts      a corpus of real-format emails built with a MIME library;
 //   test/servers/receiver.ts  receivers of ROMS's outbound events, which verify them as a subscriber would;
 //   test/servers/pdf.ts       POST /pdf/inspect: a PDF checked and read by qpdf, poppler, zbar and libdmtx.
-//   test/servers/exif.ts      POST /exif/inspect: an image's metadata as ExifTool reads it.
+//   test/servers/exif.ts      POST /exif/inspect: an image's metadata as ExifTool reads it;
+//   test/servers/magento.ts   a fake Magento 2 REST API (/magento/...) for store pulls;
+//   test/servers/shop-pages.ts retailer pages (/shop/...) for scrapes: delays, pages, a login, a hang.
 import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,9 +15,11 @@ import path from "node:path";
 import SwaggerParser from "@apidevtools/swagger-parser";
 import type { TestProject } from "vitest/node";
 import { exifServer } from "./servers/exif";
+import { magentoServer } from "./servers/magento";
 import { mailServer } from "./servers/mail";
 import { pdfServer } from "./servers/pdf";
 import { receiverServer } from "./servers/receiver";
+import { shopPagesServer } from "./servers/shop-pages";
 
 const PAGES = path.join(import.meta.dirname, "fixtures", "pages");
 
@@ -33,7 +37,9 @@ export default async function setup(project: TestProject) {
       (await mailServer(req, res, url)) ||
       (await receiverServer(req, res, url)) ||
       (await pdfServer(req, res, url)) ||
-      (await exifServer(req, res, url))
+      (await exifServer(req, res, url)) ||
+      (await magentoServer(req, res, url)) ||
+      (await shopPagesServer(req, res, url))
     )
       return;
     if (req.method === "POST" && url.pathname === "/validate-openapi") {

@@ -14,6 +14,7 @@ import * as inventory from "./schema/inventory";
 import * as labels from "./schema/labels";
 import * as ledger from "./schema/ledger";
 import * as orders from "./schema/orders";
+import * as scrapes from "./schema/scrapes";
 import * as shop from "./schema/shop";
 import * as system from "./schema/system";
 import * as warehouse from "./schema/warehouse";
@@ -37,6 +38,7 @@ export const schema = {
   ...warehouse,
   ...billing,
   ...claims,
+  ...scrapes,
 };
 
 const make = (d1: D1Database) => drizzle(d1, { schema });

@@ -32,3 +32,29 @@ export async function renderPage(env: Env, url: string, options: RenderOptions =
     await browser.close();
   }
 }
+
+/**
+ * Runs `work` with a browser, reusing an idle Browser Rendering session when there is one (a new browser
+ * costs seconds and the account may start only a few per minute), else starting one that stays alive for
+ * the next run. The browser is disconnected, not closed, afterwards, so the session can be reused;
+ * `reuse: false` starts and closes a browser of its own (what the bench compares against).
+ */
+export async function withBrowser<T>(
+  env: Env,
+  work: (browser: Awaited<ReturnType<typeof puppeteer.launch>>) => Promise<T>,
+  options: { reuse?: boolean } = {},
+): Promise<T> {
+  const reuse = options.reuse ?? true;
+  let browser: Awaited<ReturnType<typeof puppeteer.launch>> | null = null;
+  if (reuse) {
+    const idle = (await puppeteer.sessions(env.BROWSER).catch(() => [])).find((s) => !s.connectionId);
+    if (idle) browser = await puppeteer.connect(env.BROWSER, idle.sessionId).catch(() => null);
+  }
+  browser ??= await puppeteer.launch(env.BROWSER, reuse ? { keep_alive: 120_000 } : {});
+  try {
+    return await work(browser);
+  } finally {
+    if (reuse) await browser.disconnect();
+    else await browser.close();
+  }
+}

@@ -11,6 +11,7 @@ export const EVENT_TYPES = [
   "stock.low",
   "claim.filed",
   "claim.status_changed",
+  "price.changed",
   "ping",
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];

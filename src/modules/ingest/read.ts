@@ -7,7 +7,9 @@ import { getDb } from "../../db";
 import type { IngestResult } from "../../db/schema/ingest";
 import { mailboxes, mailTemplates, webhookSources } from "../../db/schema/ingest";
 import type { Env } from "../../env";
+import { fromPull } from "../../intake/magento/read";
 import { readOrderMail } from "../../intake/mail/read";
+import { fromScrape } from "../../intake/scrape/read";
 import { mapWebhook } from "../../intake/webhooks/map";
 import { Problem } from "../../lib/problem";
 import { upsertIntake } from "../orders/intake";
@@ -179,7 +181,11 @@ export async function readOne(env: Env, record: IngestRow, settings: Settings): 
         ? await fromWebhook(settings, record, bytes)
         : record.door === "email"
           ? await fromMail(settings, record, bytes)
-          : nothing(`Nothing reads ${record.door} records yet.`);
+          : record.door === "pull"
+            ? await fromPull(record, bytes)
+            : record.door === "scrape"
+              ? await fromScrape(record, bytes)
+              : nothing(`Nothing reads ${record.door} records yet.`);
   } catch (error) {
     if (!(error instanceof Unreadable)) throw error;
     return { outcome: "failed", detail: error.message, results: [] };

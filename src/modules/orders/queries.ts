@@ -5,6 +5,7 @@ import { getDb } from "../../db";
 import { orderEvents, orders } from "../../db/schema/orders";
 import { ordersFts } from "../../db/search";
 import type { Env } from "../../env";
+import { paramChunks } from "../../lib/batch";
 import { money } from "../../lib/money";
 import { newestFirst } from "../../lib/pagination";
 import { prefixTerms, searchWords } from "../../lib/search";
@@ -173,4 +174,17 @@ export async function dashboard(env: Env, principal: Principal, timeZone: string
       low_stock: { count: low[0]?.n ?? 0, lowest: lowItems },
     }),
   };
+}
+
+/** Which of these external references a source's orders carry (a scrape reports only the orders we track). */
+export async function trackedRefs(env: Env, source: string, refs: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (const slice of paramChunks([...new Set(refs)])) {
+    const rows = await getDb(env.DB)
+      .select({ ref: orders.externalRef })
+      .from(orders)
+      .where(and(eq(orders.source, source), inArray(orders.externalRef, slice)));
+    for (const r of rows) if (r.ref) found.add(r.ref);
+  }
+  return found;
 }

@@ -17,6 +17,14 @@ export const CRON_JOBS: Record<string, CronJob[]> = {
     { name: "requeue-unread-ingest", run: (env, at) => requeueUnread(env, at) },
     { name: "requeue-stalled-deliveries", run: (env, at) => requeueStalled(env, at) },
     { name: "reconcile-who-is-in", run: (env) => reconcilePresence(env) },
+    {
+      name: "scrape-due-targets",
+      run: (env, at) => import("../scrapes/runs").then((m) => m.runDueTargets(env, at)),
+    },
+    {
+      name: "pull-due-stores",
+      run: (env, at) => import("../connectors/pull").then((m) => m.pullDueConnections(env, at)),
+    },
   ],
   "0 3 * * *": [{ name: "purge-idempotency-keys", run: (env) => purgeIdempotencyKeys(env.DB) }],
 };

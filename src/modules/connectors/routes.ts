@@ -1,0 +1,4 @@
+// The connectors module's REST door.
+import { createRouter } from "../../lib/openapi";
+
+export const connectorRoutes = createRouter();

@@ -1,0 +1,4 @@
+// The prices module's REST door.
+import { createRouter } from "../../lib/openapi";
+
+export const priceRoutes = createRouter();
