@@ -62,7 +62,7 @@ async function people(state, n) {
  * A fresh state with an admin and `n` people, ROMS serving it on `port`, and the admin's headers: what the
  * rooms and stock phases start from.
  */
-export async function roomsBench(name, port, n) {
+export async function roomsBench(name, port, n, vars = {}) {
   const state = path.join(out, `${name}-state`);
   rmSync(state, { recursive: true, force: true });
   applyMigrations({ persistTo: state, quiet: true });
@@ -70,7 +70,7 @@ export async function roomsBench(name, port, n) {
   const password = generatePassword();
   await withLocalBindings((env) => createFirstAdmin(env.DB, email, password), { persistTo: state });
   const tokens = await people(state, n);
-  const roms = await serve({ port, persistTo: state, stdio: "ignore", vars: benchVars });
+  const roms = await serve({ port, persistTo: state, stdio: "ignore", vars: { ...benchVars, ...vars } });
   try {
     const login = await fetch(`${roms.base}/api/v1/auth/login`, {
       method: "POST",

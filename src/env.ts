@@ -31,6 +31,8 @@ export interface Bindings {
   CORS_ORIGINS: string;
   /** Largest accepted request body in bytes. */
   MAX_BODY_BYTES: string;
+  /** A price move of at least this many basis points announces price.changed (an item may set its own). */
+  PRICE_CHANGE_BP?: string;
   /** Scrape targets run at once by the clock (each with its own browser session); default 2. */
   SCRAPE_CONCURRENCY?: string;
   /** "false" starts and closes a browser per run instead of reusing idle sessions (the bench compares). */

@@ -235,5 +235,14 @@ describe("scrape targets", () => {
     expect((await run(t.id)).outcome).toBe("unchanged");
     await setState("price", { price: "€999,00" });
     expect((await run(t.id)).outcome).toBe("recorded");
+    // Two prices seen, each parsed from the page's own writing ("€1.234,50", then "€999,00").
+    const items = (await staff.get("/api/v1/prices?source=scrape:mug-price")).body.items;
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ key: "scrape:mug-price:MUG-BLUE", name: "Blue mug" });
+    const from = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const history = (await staff.get(`/api/v1/prices/${items[0].id}/history?from=${from}`)).body;
+    const seen = history.days.filter((d: any) => d.observations > 0);
+    expect(seen.at(-1).close).toMatchObject({ amount: 99900, currency: "EUR" });
+    expect(seen.reduce((n: number, d: any) => n + d.observations, 0)).toBe(2);
   }, 60_000);
 });

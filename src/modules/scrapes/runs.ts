@@ -153,7 +153,9 @@ export async function runTarget(
   try {
     const scraped = browser
       ? await runRecipe(browser, env, target.startUrl, recipe)
-      : await withBrowser(env, (b) => runRecipe(b, env, target.startUrl, recipe));
+      : await withBrowser(env, (b) => runRecipe(b, env, target.startUrl, recipe), {
+          reuse: env.SCRAPE_SESSION_REUSE !== "false",
+        });
     const applied = await apply(env, target, job, scraped, started.toISOString());
     const failed = applied.outcome === "failed";
     done = {
