@@ -61,6 +61,15 @@ export interface Bindings {
 
 export type Env = Bindings;
 
+/**
+ * A secret named at run time by staff's configuration (a scrape login's `secret`, a store connection's
+ * `token_secret`): its value, or undefined when it is not set. The name is all D1 ever holds.
+ */
+export const secretNamed = (env: Env, name: string): string | undefined => {
+  const value = (env as unknown as Record<string, unknown>)[name];
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
+};
+
 /** What Hono's context carries for every request. */
 export interface AppEnv {
   Bindings: Env;

@@ -189,6 +189,32 @@ describe("order intake", () => {
     });
   });
 
+  it("a sale the sender reports as only placed reserves its stock and waits outside picking until released", async () => {
+    const manager = actingAs(await tokenFor(await seedUser("manager")));
+    const shop = (await manager.post("/api/v1/inventory/locations", { name: "Shop", kind: "shop" })).body.id;
+    const p = await makeProduct(manager, { sku: `HOLD-${crypto.randomUUID().slice(0, 6)}` });
+    await manager.post("/api/v1/inventory/adjustments", {
+      product_id: p.id,
+      location_id: shop,
+      delta: 5,
+      kind: "receive",
+    });
+    const ref = `#${crypto.randomUUID().slice(0, 6)}`;
+    const order = {
+      source: "store-on-invoice",
+      external_ref: ref,
+      currency: "EUR",
+      lines: [{ sku: p.sku, name: p.name, quantity: 2, unit_price: 1000 }],
+    };
+    const placed = await integration.post("/api/v1/orders/intake", { ...order, status: "placed" });
+    expect(placed.body.order).toMatchObject({ status: "placed", lines: [{ fill: "ok", reserved: 2 }] });
+    const released = await integration.post("/api/v1/orders/intake", { ...order, status: "picking" });
+    expect(released.body.order.status).toBe("picking");
+    expect((await manager.get(`/api/v1/inventory/levels/${p.id}/${shop}`)).body).toMatchObject({
+      reserved: 2,
+    });
+  });
+
   it("keeps a status it cannot apply yet as a blocked report instead of failing the delivery", async () => {
     const manager = actingAs(await tokenFor(await seedUser("manager")));
     const p = await makeProduct(manager, {

@@ -2,7 +2,7 @@
 // what the recipe waits for, read the fields of each row (or of the page), follow the next page up to the
 // cap, and take a screenshot. Every step is bounded by the recipe's timeout; the page is always closed.
 import type { Browser, Page } from "@cloudflare/puppeteer";
-import type { Env } from "../../env";
+import { type Env, secretNamed } from "../../env";
 import type { Recipe } from "../../modules/scrapes/recipe";
 
 export type ScrapedRecord = Record<string, string | null>;
@@ -61,8 +61,8 @@ async function login(page: Page, env: Env, recipe: Recipe): Promise<void> {
     if (s.action === "goto")
       await step(what, timeout, () => page.goto(s.url, { waitUntil: "load", timeout }));
     else if (s.action === "fill") {
-      const value = (env as unknown as Record<string, unknown>)[s.secret];
-      if (typeof value !== "string" || value === "") {
+      const value = secretNamed(env, s.secret);
+      if (value === undefined) {
         throw new ScrapeFailure(`${what}: the Worker secret ${s.secret} is not set.`);
       }
       await step(what, timeout, () => page.type(s.selector, value));

@@ -305,6 +305,7 @@ export async function upsertIntake(
           placedAt: intake.placed_at ? utc(intake.placed_at) : new Date().toISOString(),
           actorId,
           intakeHash: hash,
+          hold: intake.status === "placed",
         },
         {
           options: read.options,

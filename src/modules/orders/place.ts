@@ -51,6 +51,11 @@ export interface DraftOrder {
   intakeHash: string | null;
   /** Placed from this cart: it must still be open, and is closed in the same batch. */
   cartId?: string | null;
+  /**
+   * The sender says the order is only placed (a store that fulfils on invoice): its stock is reserved but
+   * it waits in `placed` rather than going on to picking; a short line still puts it at risk.
+   */
+  hold?: boolean;
 }
 
 /** What a caller adds to the placing batch, planned on the order as placed (intake walks a reported status). */
@@ -69,11 +74,14 @@ export type AfterPlacing = (
 /** Thrown when (source, external_ref) already exists: intake turns it into an update. */
 export class DuplicateOrder extends Error {}
 
-/** Sales go straight to picking when every line is held; else at risk, awaiting the customer when every short line has substitutes. */
-function stepsFor(kind: DraftOrder["kind"], lines: { fill: string; substitutes: string[] }[]): OrderStatus[] {
-  if (kind === "purchase") return [];
+/**
+ * Sales go straight to picking when every line is held (unless held back by the sender); else at risk,
+ * awaiting the customer when every short line has substitutes.
+ */
+function stepsFor(draft: DraftOrder, lines: { fill: string; substitutes: string[] }[]): OrderStatus[] {
+  if (draft.kind === "purchase") return [];
   const short = lines.filter((l) => l.fill === "short");
-  if (short.length === 0) return ["picking"];
+  if (short.length === 0) return draft.hold ? [] : ["picking"];
   return short.every((l) => l.substitutes.length > 0) ? ["under_risk", "awaiting_customer"] : ["under_risk"];
 }
 
@@ -87,7 +95,7 @@ async function planPlacement(
   const id = newId();
   const lines = planLines(id, draft.kind, draft.lines, options);
   await offerSubstitutes(env, lines);
-  const steps = stepsFor(draft.kind, lines);
+  const steps = stepsFor(draft, lines);
   const status = steps.at(-1) ?? "placed";
   const totals = totalsOf(draft.lines, draft.shippingMinor, draft.discountMinor);
   const reached = Object.fromEntries(steps.map((s) => [REACHED_AT[s], at]));
