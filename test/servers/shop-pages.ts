@@ -35,7 +35,7 @@ const html = (res: ServerResponse, body: string, headers: Record<string, string>
   res
     .writeHead(200, { "content-type": "text/html; charset=utf-8", ...headers })
     .end(`<!doctype html><html lang="en">${body}</html>`);
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The list as the portal renders it: rows appear 200 ms after load, by script, as on real portals. */
 function orderList(s: Scenario, page: number, base: string, rowClass = "order") {
@@ -44,8 +44,8 @@ function orderList(s: Scenario, page: number, base: string, rowClass = "order") 
   const cells = rows
     .map(
       (o) =>
-        `<tr class="${rowClass}"><td class="number">${escape(o.number)}</td><td class="status">${escape(o.status)}</td>` +
-        `<td class="carrier">${escape(o.carrier ?? "")}</td><td class="tracking">${o.tracking ? `<a href="https://track.example/${escape(o.tracking)}">${escape(o.tracking)}</a>` : ""}</td></tr>`,
+        `<tr class="${rowClass}"><td class="number">${esc(o.number)}</td><td class="status">${esc(o.status)}</td>` +
+        `<td class="carrier">${esc(o.carrier ?? "")}</td><td class="tracking">${o.tracking ? `<a href="https://track.example/${esc(o.tracking)}">${esc(o.tracking)}</a>` : ""}</td></tr>`,
     )
     .join("");
   return `<head><title>Orders, page ${page}</title></head><body><table id="orders"></table>
@@ -130,7 +130,7 @@ export async function shopPagesServer(req: IncomingMessage, res: ServerResponse,
               .replace(",", "."),
             priceCurrency: "EUR",
           },
-        })}</script></head><body><h1>Blue mug</h1><p class="price">${escape(s.price)}</p></body>`,
+        })}</script></head><body><h1>Blue mug</h1><p class="price">${esc(s.price)}</p></body>`,
       );
       return true;
     default:
