@@ -11,6 +11,7 @@ import { withBrowser } from "../../intake/browser";
 import { runRecipe, ScrapeFailure } from "../../intake/scrape/extract";
 import { observationsOf } from "../../intake/scrape/prices";
 import type { ScrapePayload } from "../../intake/scrape/read";
+import { paramChunks, runBatch } from "../../lib/batch";
 import { sha256Hex } from "../../lib/hash";
 import { newId } from "../../lib/ids";
 import { newestFirst } from "../../lib/pagination";
@@ -46,6 +47,24 @@ export const toJobView = (j: JobRow) => ({
   created_at: j.createdAt,
 });
 export type JobView = ReturnType<typeof toJobView>;
+
+/** A job waiting for its lane (the clock queues every claimed target's job at once). */
+const queuedJob = (target: TargetRow, trigger: JobRow["trigger"], at: string): JobRow => ({
+  id: newId(),
+  targetId: target.id,
+  trigger,
+  status: "queued",
+  reason: null,
+  pages: 0,
+  recordsFound: 0,
+  outcome: null,
+  ingestRecordId: null,
+  screenshotKey: null,
+  durationMs: null,
+  startedAt: null,
+  finishedAt: null,
+  createdAt: at,
+});
 
 /** One more failure in a row: paused, saying why, at PAUSE_AFTER. */
 function failureSet(target: TargetRow, reason: string): Partial<TargetRow> {
@@ -127,26 +146,21 @@ export async function runTarget(
   target: TargetRow,
   trigger: JobRow["trigger"],
   browser?: Parameters<Parameters<typeof withBrowser>[1]>[0],
+  queued?: JobRow,
 ): Promise<JobView> {
   const db = getDb(env.DB);
   const started = new Date();
   const job: JobRow = {
-    id: newId(),
-    targetId: target.id,
-    trigger,
+    ...(queued ?? queuedJob(target, trigger, started.toISOString())),
     status: "running",
-    reason: null,
-    pages: 0,
-    recordsFound: 0,
-    outcome: null,
-    ingestRecordId: null,
-    screenshotKey: null,
-    durationMs: null,
     startedAt: started.toISOString(),
-    finishedAt: null,
-    createdAt: started.toISOString(),
   };
-  await db.insert(scrapeJobs).values(job);
+  await (queued
+    ? db
+        .update(scrapeJobs)
+        .set({ status: "running", startedAt: job.startedAt })
+        .where(eq(scrapeJobs.id, job.id))
+    : db.insert(scrapeJobs).values(job));
   const recipe = target.recipe as unknown as Recipe;
   let done: JobRow;
   let targetSet: Partial<TargetRow>;
@@ -226,15 +240,22 @@ export async function runDueTargets(
     .returning();
   const lanes = Math.max(1, Number(env.SCRAPE_CONCURRENCY) || DEFAULT_CONCURRENCY);
   const reuse = env.SCRAPE_SESSION_REUSE !== "false";
-  const queue = [...claimed];
+  // Every claimed target's job is queued now, so the list shows what waits for a lane.
+  const queue = claimed.map((target) => ({ target, job: queuedJob(target, "schedule", now) }));
+  // 14 columns a job: 7 jobs a statement stay under D1's 100 bound parameters.
+  const inserts = paramChunks(
+    queue.map((q) => q.job),
+    7,
+  ).map((jobs) => db.insert(scrapeJobs).values(jobs));
+  if (inserts.length > 0) await runBatch(db, inserts);
   const jobs: JobView[] = [];
   await Promise.all(
     Array.from({ length: Math.min(lanes, queue.length) }, () =>
       withBrowser(
         env,
         async (browser) => {
-          for (let target = queue.shift(); target; target = queue.shift()) {
-            jobs.push(await runTarget(env, target, "schedule", browser));
+          for (let next = queue.shift(); next; next = queue.shift()) {
+            jobs.push(await runTarget(env, next.target, "schedule", browser, next.job));
           }
         },
         { reuse },
