@@ -10,6 +10,7 @@ import type { AppEnv } from "./env";
 import { requestIdFrom } from "./lib/ids";
 import { internalError, notFound, Problem, payloadTooLarge, problemFromHttpError } from "./lib/problem";
 import { countingD1, serverTiming, withD1Stats } from "./lib/server-timing";
+import { analyticsRoutes } from "./modules/analytics/routes";
 import { attendanceReportRoutes } from "./modules/attendance/report-routes";
 import { attendanceRoutes } from "./modules/attendance/routes";
 import { authenticate } from "./modules/auth/middleware";
@@ -25,6 +26,7 @@ import { customerRoutes } from "./modules/customers/routes";
 import { deviceRoutes } from "./modules/devices/routes";
 import { eventRoutes } from "./modules/events/routes";
 import { healthRoutes } from "./modules/health/routes";
+import { importRoutes } from "./modules/imports/routes";
 import { ingestRoutes } from "./modules/ingest/routes";
 import { ingestSettingsRoutes } from "./modules/ingest/settings/routes";
 import { inventoryRoutes } from "./modules/inventory/routes";
@@ -43,9 +45,13 @@ import { userRoutes } from "./modules/users/routes";
 import { ensureFirstAdmin } from "./modules/users/service";
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
-const DEFAULT_MAX_UPLOAD = 16 * 1024 * 1024;
+const DEFAULT_MAX_UPLOAD = 100 * 1024 * 1024;
 /** The doors that take files (claim photos, card statements): they get MAX_UPLOAD_BYTES instead. */
-const UPLOADS = [/^\/api\/v1\/claims\/[^/]+\/photos$/, /^\/api\/v1\/reconciliation\/statements$/];
+const UPLOADS = [
+  /^\/api\/v1\/claims\/[^/]+\/photos$/,
+  /^\/api\/v1\/reconciliation\/statements$/,
+  /^\/api\/v1\/imports$/,
+];
 const isUpload = (method: string, path: string) => method === "POST" && UPLOADS.some((r) => r.test(path));
 const SLOW_READ_MS = 500;
 
@@ -164,6 +170,8 @@ export function createApp() {
     .route("/", scrapeRoutes)
     .route("/", connectorRoutes)
     .route("/", priceRoutes)
+    .route("/", importRoutes)
+    .route("/", analyticsRoutes)
     .route("/", eventRoutes)
     .route("/", systemRoutes)
     .route("/", feedRoutes);

@@ -18,6 +18,8 @@ export interface Bindings {
   EVENTS: Queue;
   /** Label jobs' chunks and merges (src/modules/labels/render.ts). */
   LABELS: Queue;
+  /** Sales CSV imports: one message per chunk of rows (src/modules/imports). */
+  IMPORTS: Queue;
   BROWSER: Fetcher;
   /** Static assets (dist/public, see scripts/assets.mjs): the reference UI of /docs, the documents' fonts. */
   ASSETS: Fetcher;

@@ -3,6 +3,7 @@
 import type { Env } from "./env";
 import type { EventMessage } from "./modules/events/announce";
 import { alive, LIVENESS_PATHS } from "./modules/health/liveness";
+import type { ImportMessage } from "./modules/imports/queue";
 import type { IngestMessage } from "./modules/ingest/store";
 import type { LabelMessage } from "./modules/labels/jobs";
 
@@ -32,6 +33,12 @@ export default {
     if (batch.queue === "roms-ingest") {
       return (await import("./modules/ingest/queue")).handleIngestQueue(
         batch as MessageBatch<IngestMessage>,
+        env,
+      );
+    }
+    if (batch.queue === "roms-imports") {
+      return (await import("./modules/imports/queue")).handleImportQueue(
+        batch as MessageBatch<ImportMessage>,
         env,
       );
     }

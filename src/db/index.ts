@@ -9,6 +9,7 @@ import * as customers from "./schema/customers";
 import * as devices from "./schema/devices";
 import * as events from "./schema/events";
 import * as idempotency from "./schema/idempotency";
+import * as imports from "./schema/imports";
 import * as ingest from "./schema/ingest";
 import * as inventory from "./schema/inventory";
 import * as labels from "./schema/labels";
@@ -39,6 +40,7 @@ export const schema = {
   ...billing,
   ...claims,
   ...scrapes,
+  ...imports,
 };
 
 const make = (d1: D1Database) => drizzle(d1, { schema });
