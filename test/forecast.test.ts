@@ -9,6 +9,7 @@ import {
   roundHalfAway,
   studentQuantile,
 } from "../src/modules/prices/forecast";
+import { normalEquations } from "./least-squares";
 
 /** t(0.975, ν) from a printed table (two-sided 95%), to 4 places. */
 const T_TABLE: [number, number][] = [
@@ -93,22 +94,7 @@ describe("the forecast", () => {
     const result = forecastPrices(seriesOf(ys), 5);
     if (!result.ok) throw new Error(result.message);
 
-    const fitted = ys.slice(-FIT_DAYS);
-    const n = fitted.length;
-    let [st, stt, sy, sty] = [0, 0, 0, 0];
-    fitted.forEach((y, t) => {
-      st += t;
-      stt += t * t;
-      sy += y;
-      sty += t * y;
-    });
-    const det = n * stt - st * st;
-    const a = (sy * stt - st * sty) / det;
-    const b = (n * sty - st * sy) / det;
-    const sse = fitted.reduce((s, y, t) => s + (y - a - b * t) ** 2, 0);
-    const s = Math.sqrt(sse / (n - 2));
-    const tBar = st / n;
-    const sxx = stt - n * tBar * tBar;
+    const { n, a, b, s, tBar, sxx } = normalEquations(ys.slice(-FIT_DAYS));
     const t88 = 1.9873; // t(0.975, 88)
 
     expect(result.fit).toMatchObject({ from: day(30), to: day(119), points: 90, degrees_of_freedom: 88 });

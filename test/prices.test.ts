@@ -3,6 +3,7 @@
 // checked against a line fitted here by hand (and refused on too few points).
 import { beforeAll, describe, expect, it } from "vitest";
 import { type ApiClient, actingAs, makeProduct, seedUser, tokenFor } from "./helpers";
+import { normalEquations } from "./least-squares";
 import { join } from "./ws";
 
 let manager: ApiClient;
@@ -296,20 +297,7 @@ describe("the forecast", () => {
 
     // The last 90 days, t = 0 on day 10: the normal equations [n Σt; Σt Σt²][a b]ᵀ = [Σy Σty]ᵀ by Cramer's rule.
     const fitted = ys.slice(10);
-    const n = fitted.length;
-    let [st, stt, sy, sty] = [0, 0, 0, 0];
-    fitted.forEach((y, t) => {
-      st += t;
-      stt += t * t;
-      sy += y;
-      sty += t * y;
-    });
-    const det = n * stt - st * st;
-    const a = (sy * stt - st * sty) / det;
-    const b = (n * sty - st * sy) / det;
-    const s = Math.sqrt(fitted.reduce((acc, y, t) => acc + (y - a - b * t) ** 2, 0) / (n - 2));
-    const tBar = st / n;
-    const sxx = stt - n * tBar * tBar;
+    const { n, a, b, s, tBar, sxx } = normalEquations(fitted);
     const T_88 = 1.9873; // t(0.975, 88 degrees of freedom), from a table
 
     expect(body).toMatchObject({
