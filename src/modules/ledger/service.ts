@@ -2,11 +2,11 @@
 // Entries are never edited or deleted; a mistake is undone by a reversing entry. Each entry carries its
 // place in the customer's ledger (`seq`) and the balance of its currency after it, both set inside the
 // insert (D1 runs statements one at a time), so a page of the list never sums the history before it.
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { ledgerEntries } from "../../db/schema/ledger";
 import type { Env } from "../../env";
-import type { Statement } from "../../lib/batch";
+import { paramChunks, type Statement } from "../../lib/batch";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
@@ -170,16 +170,11 @@ export async function listEntries(
 export const AGING_BUCKETS = ["0-30", "31-60", "61-90", "over_90"] as const;
 
 /**
- * Totals, outstanding balance and aging per currency. Aging reads the outstanding balance as the newest
- * unpaid debits: credits pay the oldest debits first; an entry and its reversal cancel and are left out.
+ * Totals, outstanding balance and aging per currency of one customer's entries (oldest first). Aging reads
+ * the outstanding balance as the newest unpaid debits: credits pay the oldest debits first; an entry and
+ * its reversal cancel and are left out. Pure: the khata across all customers ages with it too.
  */
-export async function ledgerSummary(env: Env, principal: Principal, customerId: string, asOf = new Date()) {
-  await visibleCustomer(env, principal, customerId);
-  const results = await getDb(env.DB)
-    .select()
-    .from(ledgerEntries)
-    .where(eq(ledgerEntries.customerId, customerId))
-    .orderBy(asc(ledgerEntries.createdAt), asc(ledgerEntries.id)); // aging pays the oldest debits first
+export function summarizeEntries(results: EntryRow[], asOf: Date) {
   const reversed = new Set(results.flatMap((e) => (e.reversesEntryId ? [e.reversesEntryId, e.id] : [])));
   const byCurrency = new Map<string, EntryRow[]>();
   for (const e of results) byCurrency.set(e.currency, [...(byCurrency.get(e.currency) ?? []), e]);
@@ -222,4 +217,30 @@ export async function ledgerSummary(env: Env, principal: Principal, customerId: 
         entries: entries.length,
       };
     });
+}
+
+/** The entries of several customers, oldest first, in as few reads as D1's parameter limit allows. */
+export async function entriesOf(env: Env, customerIds: string[]): Promise<Map<string, EntryRow[]>> {
+  const db = getDb(env.DB);
+  const found = new Map<string, EntryRow[]>();
+  for (const slice of paramChunks(customerIds)) {
+    const rows = await db
+      .select()
+      .from(ledgerEntries)
+      .where(inArray(ledgerEntries.customerId, slice))
+      .orderBy(asc(ledgerEntries.customerId), asc(ledgerEntries.createdAt), asc(ledgerEntries.id));
+    for (const r of rows) found.set(r.customerId, [...(found.get(r.customerId) ?? []), r]);
+  }
+  return found;
+}
+
+/** One customer's totals, outstanding balance and aging per currency (see summarizeEntries). */
+export async function ledgerSummary(env: Env, principal: Principal, customerId: string, asOf = new Date()) {
+  await visibleCustomer(env, principal, customerId);
+  const results = await getDb(env.DB)
+    .select()
+    .from(ledgerEntries)
+    .where(eq(ledgerEntries.customerId, customerId))
+    .orderBy(asc(ledgerEntries.createdAt), asc(ledgerEntries.id)); // aging pays the oldest debits first
+  return summarizeEntries(results, asOf);
 }

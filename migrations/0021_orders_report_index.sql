@@ -1,0 +1,1 @@
+CREATE INDEX `orders_report_idx` ON `orders` (`placed_at`,`kind`,`currency`,`status`,`total_minor`,`source`);
