@@ -13,6 +13,7 @@
 //   so a row reads in local time and still names one instant.
 // - Late: first in after schedule start + grace. Left early: last out before schedule end − grace, the end
 //   falling on the next day when it is not after the start (a night shift).
+import { csvLine } from "../../lib/csv";
 import { addDays, isoWeek, isoWeekday, localDate, localRfc3339, zonedInstant } from "../../lib/zone";
 import { instant, type Session } from "./rules";
 
@@ -151,9 +152,7 @@ export function toCsv(days: DayReport[], people: Map<string, { code: string; nam
     String(d.leftEarly),
     d.flags.join(" "),
   ]);
-  return [header, ...rows].map((fields) => `${fields.map(csvField).join(",")}\r\n`).join("");
+  return [header, ...rows].map(csvLine).join("");
 }
-
-const csvField = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
