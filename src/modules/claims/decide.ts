@@ -13,11 +13,11 @@ import type { Principal } from "../auth/principal";
 import { ensureInvoice, planCreditNote } from "../billing/payments";
 import { DuplicateOrder, placeOrder } from "../orders/place";
 import { loadOrder, orderEvent } from "../orders/store";
-import { claimSource } from "./file";
 import {
   type ClaimStatus,
   claimEvent,
   claimMove,
+  claimSource,
   claimUnchanged,
   type LoadedClaim,
   loadClaim,

@@ -13,7 +13,15 @@ import { visibleOrder } from "../orders/store";
 import { approveClaim } from "./decide";
 import { photoInspector, reviewClaim } from "./review";
 import { getPolicy } from "./settings";
-import { claimEvent, claimMove, claimUnchanged, loadClaim, publishClaim, visibleClaim } from "./store";
+import {
+  claimEvent,
+  claimMove,
+  claimSource,
+  claimUnchanged,
+  loadClaim,
+  publishClaim,
+  visibleClaim,
+} from "./store";
 import { type ClaimView, toClaimView } from "./view";
 
 export interface ClaimInput {
@@ -25,10 +33,6 @@ export interface ClaimInput {
     description?: string | undefined;
   }[];
 }
-
-/** Who a change came from, as a claim's timeline and room say it. */
-export const claimSource = (principal: Principal) =>
-  audienceOf(principal) === "customer" ? "customer" : "staff";
 
 /** POST /claims: an open claim on a delivered sale, by its customer's users or by staff for them. */
 export async function fileClaim(env: Env, principal: Principal, input: ClaimInput): Promise<ClaimView> {

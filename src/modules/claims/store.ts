@@ -8,7 +8,7 @@ import { assertion, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { notFound } from "../../lib/problem";
 import { claimRoom, publishInOrder } from "../../rooms/stubs";
-import { customerScope, type Principal } from "../auth/principal";
+import { audienceOf, customerScope, type Principal } from "../auth/principal";
 import { announce, domainEvent } from "../events/announce";
 
 export type ClaimRow = typeof claims.$inferSelect;
@@ -21,6 +21,10 @@ export interface LoadedClaim {
   lines: ClaimLineRow[];
   photos: PhotoRow[];
 }
+
+/** Who a change came from, as a claim's timeline and room say it. */
+export const claimSource = (principal: Principal) =>
+  audienceOf(principal) === "customer" ? "customer" : "staff";
 
 /** A claim with its lines and photos, in one round trip. */
 export async function loadClaim(env: Env, id: string): Promise<LoadedClaim | undefined> {

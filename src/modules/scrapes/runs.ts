@@ -20,33 +20,13 @@ import { keep, settle } from "../ingest/store";
 import { trackedRefs } from "../orders/queries";
 import { recordObservations } from "../prices/observations";
 import type { Recipe } from "./recipe";
-import type { TargetRow } from "./targets";
-
-export type JobRow = typeof scrapeJobs.$inferSelect;
+import { type JobRow, type JobView, type TargetRow, toJobView } from "./view";
 
 /** Failures in a row after which a target is paused until someone looks at it. */
 export const PAUSE_AFTER = 5;
 /** At most this many due targets per tick, this many at a time (Browser Rendering allows few browsers). */
 const PER_TICK = 10;
 const DEFAULT_CONCURRENCY = 2;
-
-export const toJobView = (j: JobRow) => ({
-  id: j.id,
-  target_id: j.targetId,
-  trigger: j.trigger,
-  status: j.status,
-  reason: j.reason,
-  outcome: j.outcome,
-  pages: j.pages,
-  records_found: j.recordsFound,
-  ingest_record_id: j.ingestRecordId,
-  screenshot_key: j.screenshotKey,
-  duration_ms: j.durationMs,
-  started_at: j.startedAt,
-  finished_at: j.finishedAt,
-  created_at: j.createdAt,
-});
-export type JobView = ReturnType<typeof toJobView>;
 
 /** A job waiting for its lane (the clock queues every claimed target's job at once). */
 const queuedJob = (target: TargetRow, trigger: JobRow["trigger"], at: string): JobRow => ({

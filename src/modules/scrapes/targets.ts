@@ -11,28 +11,9 @@ import { newId } from "../../lib/ids";
 import { newestFirst } from "../../lib/pagination";
 import { conflict, notFound, unprocessable } from "../../lib/problem";
 import { checkRecipe } from "./recipe";
-import { type JobRow, toJobView } from "./runs";
+import { type TargetRow, toTargetView } from "./view";
 
-export type TargetRow = typeof scrapeTargets.$inferSelect;
 type Kind = TargetRow["kind"];
-
-export const toTargetView = (t: TargetRow, lastJob?: JobRow | null) => ({
-  id: t.id,
-  name: t.name,
-  start_url: t.startUrl,
-  kind: t.kind,
-  recipe: t.recipe,
-  interval_minutes: t.intervalMinutes,
-  enabled: t.enabled,
-  paused: t.pausedReason !== null,
-  paused_reason: t.pausedReason,
-  failures_in_a_row: t.failuresInARow,
-  last_run_at: t.lastRunAt,
-  next_run_at: t.nextRunAt,
-  last_job: lastJob ? toJobView(lastJob) : null,
-  created_at: t.createdAt,
-  updated_at: t.updatedAt,
-});
 
 export interface TargetInput {
   name: string;
