@@ -178,17 +178,28 @@ export function orderInvoiceStatements(
   );
 }
 
+// An order's money as SQL: the one definition the batch guards, the payment status and the balance read.
+
+/** Payments less refunds. */
+export const paidOn = (orderId: string) =>
+  sql`(SELECT coalesce(sum(CASE kind WHEN 'payment' THEN amount_minor ELSE -amount_minor END), 0)
+       FROM payments WHERE order_id = ${orderId})`;
+/** What credit notes took back. */
+export const creditedOn = (orderId: string) =>
+  sql`(SELECT coalesce(sum(total_minor), 0) FROM invoices WHERE order_id = ${orderId} AND kind = 'credit_note')`;
+/** The order's total less its credit notes. */
+export const dueOn = (orderId: string) =>
+  sql`((SELECT total_minor FROM orders WHERE id = ${orderId}) - ${creditedOn(orderId)})`;
+
 /**
  * What the order's payment status is after the batch: from what was paid less refunded against what is due
  * (the order's total less its credit notes). Nothing left to pay reads as paid; money all handed back as
  * refunded.
  */
 export function paymentStatusOf(orderId: string): SQL {
-  const paid = sql`(SELECT coalesce(sum(CASE kind WHEN 'payment' THEN amount_minor ELSE -amount_minor END), 0)
-                    FROM payments WHERE order_id = ${orderId})`;
+  const paid = paidOn(orderId);
   const refunded = sql`(SELECT coalesce(sum(amount_minor), 0) FROM payments WHERE order_id = ${orderId} AND kind = 'refund')`;
-  const due = sql`((SELECT total_minor FROM orders WHERE id = ${orderId})
-                   - (SELECT coalesce(sum(total_minor), 0) FROM invoices WHERE order_id = ${orderId} AND kind = 'credit_note'))`;
+  const due = dueOn(orderId);
   return sql`CASE WHEN ${paid} <= 0 AND ${refunded} > 0 THEN 'refunded'
                   WHEN ${paid} >= ${due} THEN 'paid'
                   WHEN ${paid} > 0 THEN 'partial'

@@ -13,10 +13,13 @@ import type { Principal } from "../auth/principal";
 import { ledgerPosting } from "../ledger/service";
 import { type LoadedOrder, orderEvent, paymentStatusWrite, sourceOf, visibleOrder } from "../orders/store";
 import {
+  creditedOn,
   documentLine,
   documentTotals,
+  dueOn,
   issueStatements,
   orderInvoiceStatements,
+  paidOn,
   paymentStatusOf,
 } from "./issue";
 import { balanceOf } from "./queries";
@@ -29,12 +32,6 @@ export interface PaymentInput {
   received_at?: string | undefined;
   note?: string | undefined;
 }
-
-const paidSoFar = (orderId: string) =>
-  sql`(SELECT coalesce(sum(CASE kind WHEN 'payment' THEN amount_minor ELSE -amount_minor END), 0)
-       FROM payments WHERE order_id = ${orderId})`;
-const creditedSoFar = (orderId: string) =>
-  sql`(SELECT coalesce(sum(total_minor), 0) FROM invoices WHERE order_id = ${orderId} AND kind = 'credit_note')`;
 
 /** A sale order money can move on, in its currency. */
 async function payableOrder(env: Env, principal: Principal, orderId: string, currency?: string) {
@@ -109,9 +106,7 @@ export async function recordPayment(
     createdAt: at,
   };
   const limit =
-    kind === "payment"
-      ? sql`${paidSoFar(order.id)} <= (SELECT total_minor FROM orders WHERE id = ${order.id}) - ${creditedSoFar(order.id)}`
-      : sql`${paidSoFar(order.id)} >= 0`;
+    kind === "payment" ? sql`${paidOn(order.id)} <= ${dueOn(order.id)}` : sql`${paidOn(order.id)} >= 0`;
   const statements: Statement[] = [
     db.insert(payments).values({
       ...row,
@@ -218,7 +213,7 @@ export async function planCreditNote(
     assertion(
       db,
       "credit-within-invoice",
-      sql`${creditedSoFar(order.id)} <= (SELECT total_minor FROM invoices WHERE order_id = ${order.id} AND kind = 'invoice')`,
+      sql`${creditedOn(order.id)} <= (SELECT total_minor FROM invoices WHERE order_id = ${order.id} AND kind = 'invoice')`,
     ),
     paymentStatusWrite(db, order.id, paymentStatusOf(order.id), at),
   ];

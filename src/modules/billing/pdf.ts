@@ -5,6 +5,7 @@ import { getDb } from "../../db";
 import { invoices } from "../../db/schema/billing";
 import type { Env } from "../../env";
 import { addressLines } from "../shop/profile";
+import { documentTotals } from "./issue";
 import { type InvoiceRow, rateText } from "./view";
 
 const keyOf = (row: InvoiceRow) => `invoices/${row.issuedOn.slice(0, 4)}/${row.number}.pdf`;
@@ -14,13 +15,6 @@ export async function renderInvoicePdf(env: Env, row: InvoiceRow, orderNumber: s
     import("../../documents/documents"),
     import("../../documents/fonts"),
   ]);
-  const byRate = new Map<number, { base: number; tax: number }>();
-  for (const l of row.lines) {
-    const t = byRate.get(l.tax_rate_bp) ?? { base: 0, tax: 0 };
-    t.base += l.net_minor;
-    t.tax += l.tax_minor;
-    byRate.set(l.tax_rate_bp, t);
-  }
   const party = (p: InvoiceRow["seller"]) => [
     ...addressLines(p.address, p.name),
     ...(p.email ? [p.email] : []),
@@ -53,9 +47,11 @@ export async function renderInvoicePdf(env: Env, row: InvoiceRow, orderNumber: s
       tax_rate: rateText(l.tax_rate_bp),
       total_minor: l.net_minor,
     })),
-    taxes: [...byRate.entries()]
-      .sort(([a], [b]) => b - a)
-      .map(([bp, t]) => ({ rate: rateText(bp), base_minor: t.base, tax_minor: t.tax })),
+    taxes: documentTotals(row.lines).taxes.map((t) => ({
+      rate: rateText(t.rate_bp),
+      base_minor: t.base_minor,
+      tax_minor: t.tax_minor,
+    })),
     net_minor: row.netMinor,
     tax_minor: row.taxMinor,
     total_minor: row.totalMinor,

@@ -13,17 +13,14 @@ import { notFound } from "../../lib/problem";
 import { assertVisible, customerScope, type Principal } from "../auth/principal";
 import { listEntries } from "../ledger/service";
 import { visibleOrder } from "../orders/store";
+import { dueOn, paidOn } from "./issue";
 import { type InvoiceRow, type PaymentRow, toInvoiceView, toPaymentView } from "./view";
 
 /** What is due on an order (its total less credit notes) and what was paid (payments less refunds). */
 export async function balanceOf(env: Env, orderId: string) {
-  const row = await env.DB.prepare(
-    `SELECT o.total_minor - coalesce((SELECT sum(total_minor) FROM invoices WHERE order_id = o.id AND kind = 'credit_note'), 0) AS due_minor,
-            coalesce((SELECT sum(CASE kind WHEN 'payment' THEN amount_minor ELSE -amount_minor END) FROM payments WHERE order_id = o.id), 0) AS paid_minor
-       FROM orders o WHERE o.id = ?`,
-  )
-    .bind(orderId)
-    .first<{ due_minor: number; paid_minor: number }>();
+  const [row] = await getDb(env.DB).all<{ due_minor: number; paid_minor: number }>(
+    sql`SELECT ${dueOn(orderId)} AS due_minor, ${paidOn(orderId)} AS paid_minor`,
+  );
   return row ?? { due_minor: 0, paid_minor: 0 };
 }
 

@@ -1,6 +1,7 @@
 // What invoices, credit notes, payments and refunds are to the API: the rows mapped to their views.
 import type { invoices, payments } from "../../db/schema/billing";
 import { money } from "../../lib/money";
+import { documentTotals } from "./issue";
 
 export type InvoiceRow = typeof invoices.$inferSelect;
 export type PaymentRow = typeof payments.$inferSelect;
@@ -10,13 +11,6 @@ export const rateText = (bp: number) => `${(bp / 100).toString()}%`;
 
 export function toInvoiceView(row: InvoiceRow, orderNumber: string | null) {
   const m = (minor: number) => money(minor, row.currency);
-  const byRate = new Map<number, { base: number; tax: number }>();
-  for (const l of row.lines) {
-    const t = byRate.get(l.tax_rate_bp) ?? { base: 0, tax: 0 };
-    t.base += l.net_minor;
-    t.tax += l.tax_minor;
-    byRate.set(l.tax_rate_bp, t);
-  }
   return {
     id: row.id,
     kind: row.kind,
@@ -37,9 +31,12 @@ export function toInvoiceView(row: InvoiceRow, orderNumber: string | null) {
       net: m(l.net_minor),
       tax: m(l.tax_minor),
     })),
-    taxes: [...byRate.entries()]
-      .sort(([a], [b]) => b - a)
-      .map(([bp, t]) => ({ rate_bp: bp, rate: rateText(bp), base: m(t.base), tax: m(t.tax) })),
+    taxes: documentTotals(row.lines).taxes.map((t) => ({
+      rate_bp: t.rate_bp,
+      rate: rateText(t.rate_bp),
+      base: m(t.base_minor),
+      tax: m(t.tax_minor),
+    })),
     net: m(row.netMinor),
     tax: m(row.taxMinor),
     total: m(row.totalMinor),
