@@ -32,6 +32,8 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ["test/**/*.test.ts"],
+      // The console's tests drive a browser against `wrangler dev` from Node (vitest.console.config.ts).
+      exclude: ["test/console/**", "node_modules/**"],
       globalSetup: ["./test/global-setup.ts"],
       setupFiles: ["./test/setup.ts"],
       silent: "passed-only" as const,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: prepares the machine, then typecheck, lint, the Worker tests (workerd) and the agent tests
-// (Node, real serial ports), and ends with one line counting every test: "tests: N passed, N failed".
+// `npm test`: prepares the machine, then typecheck, lint, the Worker tests (workerd), the console's tests
+// (Chromium against wrangler dev) and the agent tests (Node, real serial ports), and ends with one line
+// counting every test: "tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,6 +24,8 @@ const gates = [
   ["typecheck", bin("tsc"), ["--noEmit"]],
   ["typecheck tests", bin("tsc"), ["--noEmit", "-p", "test"]],
   ["typecheck agent", bin("tsc"), ["--noEmit", "-p", "agent"]],
+  ["typecheck console", bin("tsc"), ["--noEmit", "-p", "src/console/client"]],
+  ["typecheck console tests", bin("tsc"), ["--noEmit", "-p", "test/console"]],
   ["lint", bin("biome"), ["check", "."]],
 ];
 for (const [title, command, args] of gates) {
@@ -38,6 +41,16 @@ const workerOk = step("Worker tests (workerd)", bin("vitest"), [
   "--reporter=default",
   "--reporter=json",
   `--outputFile.json=${vitestJson}`,
+]);
+
+const consoleJson = path.join(out, "console.json");
+const consoleOk = step("console tests (Chromium against wrangler dev)", bin("vitest"), [
+  "run",
+  "--config",
+  "vitest.console.config.ts",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${consoleJson}`,
 ]);
 
 const agentTap = path.join(out, "agent.tap");
@@ -57,18 +70,20 @@ const agentOk = step(
 
 let passed = 0;
 let failed = 0;
-try {
-  const report = JSON.parse(readFileSync(vitestJson, "utf8"));
-  passed += report.numPassedTests;
-  // Tests, not suites: vitest also counts the file and every describe around a failed test as a failed
-  // suite. A file that failed without a failed test (it did not load, or a hook failed and its tests were
-  // skipped) counts as one failure.
-  for (const file of report.testResults) {
-    const failedTests = file.assertionResults.filter((test) => test.status === "failed").length;
-    failed += file.status === "failed" ? Math.max(failedTests, 1) : failedTests;
+for (const json of [vitestJson, consoleJson]) {
+  try {
+    const report = JSON.parse(readFileSync(json, "utf8"));
+    passed += report.numPassedTests;
+    // Tests, not suites: vitest also counts the file and every describe around a failed test as a failed
+    // suite. A file that failed without a failed test (it did not load, or a hook failed and its tests were
+    // skipped) counts as one failure.
+    for (const file of report.testResults) {
+      const failedTests = file.assertionResults.filter((test) => test.status === "failed").length;
+      failed += file.status === "failed" ? Math.max(failedTests, 1) : failedTests;
+    }
+  } catch {
+    failed += 1;
   }
-} catch {
-  failed += 1;
 }
 try {
   const tap = readFileSync(agentTap, "utf8");
@@ -78,6 +93,6 @@ try {
 } catch {
   failed += 1;
 }
-if (!workerOk || !agentOk) failed = Math.max(failed, 1);
+if (!workerOk || !consoleOk || !agentOk) failed = Math.max(failed, 1);
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

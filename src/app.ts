@@ -5,6 +5,7 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import pkg from "../package.json";
+import { consoleRoutes } from "./console/routes";
 import { docsRoutes } from "./docs/routes";
 import type { AppEnv } from "./env";
 import { requestIdFrom } from "./lib/ids";
@@ -15,6 +16,7 @@ import { attendanceReportRoutes } from "./modules/attendance/report-routes";
 import { attendanceRoutes } from "./modules/attendance/routes";
 import { authenticate } from "./modules/auth/middleware";
 import { authRoutes } from "./modules/auth/routes";
+import { sessionRoutes } from "./modules/auth/session-routes";
 import { billingRoutes } from "./modules/billing/routes";
 import { cartRoutes } from "./modules/carts/routes";
 import { catalogRoutes } from "./modules/catalog/routes";
@@ -145,6 +147,7 @@ export function createApp() {
   const api = new OpenAPIHono<AppEnv>({ strict: true })
     .route("/", healthRoutes)
     .route("/", authRoutes)
+    .route("/", sessionRoutes)
     .route("/", userRoutes)
     // Before credentialRoutes: a device's own /devices/heartbeat and /devices/enrollment are not /devices/{id}.
     .route("/", deviceRoutes)
@@ -196,7 +199,8 @@ export function createApp() {
     servers: [{ url: new URL(c.req.url).origin, description: "This deployment" }],
     security: [{ bearer: [] }],
   }));
-  app.route("/", docsRoutes); // "/", "/docs" and "/asyncapi.json"
+  app.route("/", docsRoutes); // "/docs" and "/asyncapi.json"
+  app.route("/", consoleRoutes); // "/" and the console's sections
 
   app.notFound((c) =>
     notFound(`No route for ${c.req.method} ${new URL(c.req.url).pathname}.`).toResponse(c.get("requestId")),

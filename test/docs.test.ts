@@ -1,4 +1,4 @@
-// The doors a newcomer finds first: `/` says what ROMS is and where to go, and `/docs` renders the API
+// The doors a newcomer finds first: `/` (the console's page) says what ROMS is and where to go, and `/docs` renders the API
 // reference in a real Chromium that can reach nothing but this Worker (as with no internet at all).
 
 import { env, exports } from "cloudflare:workers";
@@ -19,21 +19,34 @@ async function deployment(request: Request): Promise<Response> {
   return exports.default.fetch(request);
 }
 
-describe("the landing page", () => {
-  it("says what ROMS is and links the reference, both contracts and health, with nothing from elsewhere", async () => {
+describe("the page at /", () => {
+  it("is the console's page: says what ROMS is, links the reference, both contracts and health, and loads only its own script", async () => {
     const res = await call("/");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/text\/html/);
-    expect(res.headers.get("content-security-policy")).toMatch(/default-src 'none'/);
+    const policy = res.headers.get("content-security-policy") ?? "";
+    expect(policy).toMatch(/default-src 'self'/);
+    expect(policy).toMatch(/script-src 'self'(;|$)/);
     const html = await res.text();
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).toContain("Retail Operations Management System");
     for (const href of ["/docs", "/openapi.json", "/asyncapi.json", "/health"]) {
       expect(html).toContain(`href="${href}"`);
     }
-    expect(html).toMatch(/console[^<]*is coming/);
+    expect(html).toContain('<script type="module" src="/console/app.js">');
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
-    expect(html).not.toMatch(/<script/);
+    expect(html).not.toMatch(/<script>|<script type="module">/);
+  });
+
+  it("answers the same page at every console address, and a problem elsewhere", async () => {
+    for (const path of ["/dashboard", "/orders/0190abcd", "/shop/cart", "/stock/counts/x"]) {
+      const res = await call(path);
+      expect(res.status, path).toBe(200);
+      expect(await res.text()).toContain("/console/app.js");
+    }
+    const missing = await call("/no-such-page");
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get("content-type")).toMatch(/problem\+json/);
   });
 });
 

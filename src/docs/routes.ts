@@ -1,11 +1,10 @@
-// The doors a newcomer finds first: the landing page (/), the API reference (/docs) and the rooms' protocol
+// The API's reference (/docs) and the rooms' protocol
 // (/asyncapi.json). None of them loads anything from another host; the reference page and the AsyncAPI
 // document are built on their first request, not at startup.
 import { Scalar } from "@scalar/hono-api-reference";
 import { type Context, Hono } from "hono";
 import type { AppEnv } from "../env";
 import { asyncApiDocument } from "./asyncapi";
-import { landingPage } from "./landing";
 
 /**
  * The reference UI's script, a static asset (wrangler.toml [assets]): scripts/assets.mjs copies it from
@@ -59,13 +58,6 @@ async function renderDocs(c: Context<AppEnv>) {
 let docsPage: { html: string; csp: string } | undefined;
 
 export const docsRoutes = new Hono<AppEnv>()
-  .get("/", (c) => {
-    c.header(
-      "content-security-policy",
-      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    );
-    return c.html(landingPage());
-  })
   .get("/docs", async (c) => {
     docsPage ??= await renderDocs(c);
     c.header("content-security-policy", docsPage.csp);

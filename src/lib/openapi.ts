@@ -105,7 +105,7 @@ export const pdfResponse = {
 
 /** A PDF answer, shown inline, never cached by shared caches (documents are private). */
 export const pdf = (body: ReadableStream | Uint8Array, filename: string) =>
-  new Response(body, {
+  new Response(body as BodyInit, {
     headers: {
       "content-type": "application/pdf",
       "content-disposition": `inline; filename="${filename}"`,

@@ -41,6 +41,16 @@ export function audienceOf(principal: Principal): Audience {
   return "shop";
 }
 
+/** Who a principal is, as /auth/me and the console show it. */
+export const meOf = (principal: Principal) => ({
+  kind: principal.kind,
+  id: principal.id,
+  name: principal.name,
+  role: principal.role,
+  customer_id: principal.customerId,
+  permissions: [...principal.permissions],
+});
+
 /** Throws 404 (never 403) when a record belongs to a customer the principal may not see. */
 /** For the shop's own side of a module (staff and integrations): vendors and customers get 403 saying why. */
 export function assertShop(principal: Principal, detail = "This is for staff and integrations."): void {

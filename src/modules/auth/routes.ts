@@ -3,6 +3,7 @@ import { createRouter, json, jsonBody, optionalJsonBody, problems } from "../../
 import { notFound } from "../../lib/problem";
 import { signUpCustomer } from "../users/service";
 import { principalOf, requireAuthenticated, requireDevice } from "./middleware";
+import { meOf } from "./principal";
 import {
   LoginBody,
   LogoutBody,
@@ -123,18 +124,7 @@ export const authRoutes = createRouter()
     return c.body(null, 204);
   })
   .openapi(meRoute, async (c) => {
-    const principal = principalOf(c);
-    return c.json(
-      {
-        kind: principal.kind,
-        id: principal.id,
-        name: principal.name,
-        role: principal.role,
-        customer_id: principal.customerId,
-        permissions: [...principal.permissions],
-      },
-      200,
-    );
+    return c.json(meOf(principalOf(c)), 200);
   })
   .openapi(signUpRoute, async (c) => {
     if (c.env.ALLOW_CUSTOMER_SIGNUP !== "true") throw notFound("Self sign-up is not enabled.");
