@@ -10,7 +10,7 @@
 // First the spine phase (bench/spine.mjs): ROMS side by side with a bare Hono Worker and the seeds' stack.
 // Env: BENCH_SECONDS (default 8), BENCH_CONNECTIONS (16), BENCH_THREADS (2), BENCH_PRODUCTS, BENCH_MOVEMENTS,
 // BENCH_ORDERS (1,000,000), BENCH_ONLY (spine | catalog | orders | doors | devices | rooms | stock | labels |
-// reconciliation | billing | scrapes | magento | analytics | imports).
+// reconciliation | billing | scrapes | magento | analytics | imports | console).
 // Then the doors phase (bench/doors.mjs): webhooks and mail into orders, and the live feed's latency; last the
 // devices phase (bench/devices.mjs): device reads per second in batches of 50, and card read to punch; then
 // the rooms phase (bench/rooms.mjs): 100 and 1,000 people joining one room, and a message reaching them all;
@@ -21,13 +21,16 @@
 // the scrapes phase (bench/scrapes.mjs): a 5-page list scraped, with Browser Rendering sessions reused or not;
 // the magento phase (bench/magento.mjs): orders per second mapped by store pulls from a fake Magento; and the
 // analytics phase (bench/analytics.mjs): the revenue-by-day report over 1,000,000 orders; last the imports
-// phase (bench/imports.mjs): rows per second of a sales CSV import (BENCH_IMPORT_ROWS, default 500,000).
+// phase (bench/imports.mjs): rows per second of a sales CSV import (BENCH_IMPORT_ROWS, default 500,000); last
+// the console phase (bench/console.mjs): bytes and time to interactive of the dashboard and an order's page,
+// cold and warm, and from an intake call to the order on an open dashboard, in Chromium.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
 import { generatePassword } from "../src/modules/auth/password.ts";
 import { analyticsPhase } from "./analytics.mjs";
 import { billingPhase } from "./billing.mjs";
+import { consolePhase } from "./console.mjs";
 import { devicesPhase } from "./devices.mjs";
 import { doorsPhase } from "./doors.mjs";
 import { importsPhase } from "./imports.mjs";
@@ -76,6 +79,7 @@ if (!only || only === "scrapes") await scrapesPhase();
 if (!only || only === "magento") await magentoPhase();
 if (!only || only === "analytics") await analyticsPhase();
 if (!only || only === "imports") await importsPhase();
+if (!only || only === "console") await consolePhase();
 writeFileSync(
   path.join(out, "results.json"),
   JSON.stringify({ at: new Date().toISOString(), seconds, connections, threads, results }, null, 2),

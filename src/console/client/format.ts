@@ -3,8 +3,9 @@ const locale = navigator.language || "en";
 const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
-/** Minor units (cents) of a currency, as the reader writes money. */
-export function money(minor: number, currency: string): string {
+/** Money as the API sends it (minor units and a currency), as the reader writes money. */
+export function money(value: { amount: number; currency: string }): string {
+  const { amount: minor, currency } = value;
   let format = moneyFormats.get(currency);
   if (!format) {
     try {

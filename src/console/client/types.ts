@@ -2,6 +2,7 @@
 // server reaches the browser bundle).
 import type { z } from "@hono/zod-openapi";
 import type { MeResponse } from "../../modules/auth/schemas";
+import type { IngestStatsSchema } from "../../modules/ingest/schemas";
 import type {
   DashboardSchema,
   EventSchema,
@@ -34,3 +35,5 @@ export interface Problem {
   errors?: { in: string; path: string; message: string }[];
   [extension: string]: unknown;
 }
+
+export type IngestStats = z.infer<typeof IngestStatsSchema>;

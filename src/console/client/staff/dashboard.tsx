@@ -1,6 +1,188 @@
-// Stub: filled in by the screen's own change.
-import type { ScreenProps } from "../screens";
+// The live dashboard: today's orders and revenue, orders by status, new orders from every door as they
+// arrive (the shop's feed room), low stock, and the doors' failures of the last day.
+import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { api } from "../api";
+import { count, money, when, words } from "../format";
+import { joinLive, type RoomState } from "../live";
+import { may, type ScreenProps } from "../screens";
+import type { IngestStats, OrderListItem, Page, StaffDashboard } from "../types";
+import { BarChart } from "../ui/chart";
+import { useLoad } from "../ui/hooks";
+import { Badge, Section, Show, Table } from "../ui/parts";
+import { STATUSES } from "./orders";
 
-export default function Screen(_props: ScreenProps) {
-  return <p class="muted">This screen is being built.</p>;
+interface FeedFrame {
+  type: string;
+  seq?: number;
+  head?: number;
+  event?: { type: string; data: { order?: OrderListItem; order_id?: string; to?: string } };
+}
+
+export default function Dashboard({ me }: ScreenProps) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const summary = useLoad(() => api<StaffDashboard>("/orders/dashboard", { query: { tz: zone } }), []);
+  const recent = useLoad(
+    () => api<Page<OrderListItem>>("/orders", { query: { kind: "sale", limit: 10 } }),
+    [],
+  );
+  const failures = useLoad(
+    () => (may(me, "intake:read") ? api<IngestStats>("/ingest/stats") : Promise.resolve(null)),
+    [],
+  );
+  const [state, setState] = useState<RoomState>("connecting");
+  const [fresh, setFresh] = useState<Set<string>>(new Set());
+  const lastSeq = useRef<number | undefined>(undefined);
+  const refresh = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(() => {
+    if (me.role === "vendor") return; // the feed is for the shop's own staff
+    const live = joinLive(
+      "/feed",
+      (frame: FeedFrame & { type: string }) => {
+        if (frame.type === "welcome") lastSeq.current = frame.head;
+        if (frame.type !== "event" || !frame.event) return;
+        lastSeq.current = frame.seq;
+        const { type, data } = frame.event;
+        if (type === "order.created" && data.order) {
+          const order = data.order;
+          recent.set((page) => ({
+            items: [order, ...(page?.items ?? []).filter((o) => o.id !== order.id)].slice(0, 10),
+            next_cursor: page?.next_cursor ?? null,
+          }));
+          setFresh((f) => new Set(f).add(order.id));
+        }
+        if (type === "order.status_changed" || type === "order.updated") {
+          const id = data.order?.id ?? data.order_id;
+          recent.set((page) => ({
+            items: (page?.items ?? []).map((o) =>
+              o.id === id && data.order
+                ? { ...o, ...data.order }
+                : o.id === id && data.to
+                  ? { ...o, status: data.to as OrderListItem["status"] }
+                  : o,
+            ),
+            next_cursor: page?.next_cursor ?? null,
+          }));
+        }
+        // The figures follow the events, at most once a second.
+        clearTimeout(refresh.current);
+        refresh.current = setTimeout(summary.reload, 1000);
+      },
+      setState,
+      () => ({ after: lastSeq.current }),
+    );
+    return () => {
+      live.close();
+      clearTimeout(refresh.current);
+    };
+  }, []);
+
+  return (
+    <>
+      <p class="live muted" aria-live="polite">
+        {me.role === "vendor"
+          ? ""
+          : state === "open"
+            ? "Live: new orders appear as they arrive."
+            : "Connecting to the live feed…"}
+      </p>
+      <Show loaded={summary}>
+        {(d) => (
+          <>
+            <div class="tiles">
+              <div class="tile">
+                Orders today <strong>{count(d.today_orders)}</strong>
+              </div>
+              {(d.today_revenue ?? []).map((m) => (
+                <div class="tile">
+                  Revenue today <strong>{money(m)}</strong>
+                </div>
+              ))}
+              <div class="tile">
+                Purchases today <strong>{count(d.today_purchases)}</strong>
+              </div>
+              {d.low_stock && (
+                <div class="tile">
+                  Low stock <strong>{count(d.low_stock.count)}</strong>
+                </div>
+              )}
+            </div>
+            <div class="grid">
+              <Section title="Sales by status">
+                <BarChart
+                  title="Sales by status"
+                  bars={STATUSES.map((s) => ({ label: words(s), value: d.counts.sale[s] ?? 0 }))}
+                  format={count}
+                />
+              </Section>
+              {d.low_stock && (
+                <Section title="Lowest stock">
+                  <Table
+                    caption="Lowest stock"
+                    rows={d.low_stock.lowest}
+                    empty="Nothing is below its threshold."
+                    columns={[
+                      { label: "SKU", cell: (l) => l.sku },
+                      { label: "Product", cell: (l) => l.name },
+                      { label: "Available", cell: (l) => count(l.available), numeric: true },
+                      { label: "Threshold", cell: (l) => count(l.threshold), numeric: true },
+                    ]}
+                  />
+                </Section>
+              )}
+            </div>
+          </>
+        )}
+      </Show>
+      <Section title="New orders" actions={<a href="/orders">All orders</a>}>
+        <Show loaded={recent}>
+          {(page) => (
+            <Table
+              caption="New orders"
+              rows={page.items}
+              empty="No orders yet."
+              columns={[
+                {
+                  label: "Number",
+                  cell: (o) => (
+                    <a href={`/orders/${o.id}`} class={fresh.has(o.id) ? "fresh" : undefined}>
+                      {o.number}
+                    </a>
+                  ),
+                },
+                { label: "Status", cell: (o) => <Badge value={o.status} /> },
+                { label: "From", cell: (o) => o.source },
+                { label: "Buyer", cell: (o) => o.buyer.name ?? o.merchant ?? "—" },
+                { label: "Total", cell: (o) => money(o.totals.total), numeric: true },
+                { label: "Placed", cell: (o) => when(o.created_at) },
+              ]}
+            />
+          )}
+        </Show>
+      </Section>
+      <Show loaded={failures}>
+        {(stats) =>
+          stats && (
+            <Section
+              title="Doors: failures in the last 24 hours"
+              actions={<a href="/intake">Intake monitor</a>}
+            >
+              <Table
+                caption="Failures by door"
+                rows={stats.doors.filter((d) => d.refused + (d.outcomes.failed ?? 0) > 0)}
+                empty="No door refused or failed anything."
+                columns={[
+                  { label: "Door", cell: (d) => d.door },
+                  { label: "Source", cell: (d) => d.source },
+                  { label: "Refused", cell: (d) => count(d.refused), numeric: true },
+                  { label: "Failed", cell: (d) => count(d.outcomes.failed ?? 0), numeric: true },
+                  { label: "Last failure", cell: (d) => d.last_failure?.detail ?? "—" },
+                ]}
+              />
+            </Section>
+          )
+        }
+      </Show>
+    </>
+  );
 }
