@@ -18,6 +18,8 @@ export function printRunning({ base, title = "ROMS is running", signIn = [], bin
   const lines = [
     `${title} at ${base}`,
     "",
+    // localhost: the console's session cookie is Secure, which browsers keep over plain HTTP for localhost.
+    ["Console", `${base.replace("127.0.0.1", "localhost")}/`],
     ["API", `${base}/api/v1`],
     ["Docs", `${base}/docs`],
     ["OpenAPI", `${base}/openapi.json`],

@@ -49,6 +49,8 @@ describe("orders in the console, live", () => {
       customer_id: customerId,
       currency: "EUR",
       buyer: { name: "Dana Buyer" },
+      // The shop says "placed": the order waits there for staff to move it on.
+      status: "placed",
       lines: [{ sku: "MUG-1", name: "Blue mug", quantity: 2, unit_price: 1250, tax_rate_bp: 1900 }],
     });
     const { id, number } = intake.order;
@@ -107,6 +109,8 @@ describe("orders in the console, live", () => {
     });
     await go(staff.page, "/orders", "Orders");
     await staff.page.waitForSelector("#order-search");
+    // Nothing of the screen before stays behind.
+    expect(await staff.page.$eval("main", (m) => (m as HTMLElement).innerText)).not.toContain("New orders");
     await staff.page.type("#order-search", ref);
     await staff.page.keyboard.press("Enter");
     await staff.page.waitForFunction(
@@ -118,6 +122,7 @@ describe("orders in the console, live", () => {
     await expectAccessible(staff.page, "orders list");
     await staff.page.reload({ waitUntil: "domcontentloaded" });
     await waitForText(staff.page, made.order.number);
+    await staff.page.waitForSelector("#order-search");
     expect(await staff.page.$eval("#order-search", (el) => (el as HTMLInputElement).value)).toBe(ref);
   });
 });

@@ -140,7 +140,8 @@ export interface Column<T> {
 export function Table<T>(props: { caption: string; rows: T[]; columns: Column<T>[]; empty?: string }) {
   if (props.rows.length === 0) return <p class="muted">{props.empty ?? "Nothing here yet."}</p>;
   return (
-    <div class="table-wrap">
+    // Focusable, so a keyboard can scroll a table wider than a phone.
+    <div class="table-wrap" role="region" aria-label={props.caption} tabindex={0}>
       <table>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
