@@ -2,7 +2,7 @@
 // static assets, rooms, queues and local D1), on a fresh state directory and a free port, with a first
 // admin. The tests drive Debian's Chromium against it (test/console/browser.ts).
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -23,9 +23,33 @@ declare module "vitest" {
   }
 }
 
+/**
+ * wrangler.toml as it is, but with its paths made absolute (the copy lives in a temporary directory) and the
+ * sign-in limiter raised: every test file signs people in through the same address within a minute, which
+ * the real limit (10 a minute per address) rightly refuses. Nothing else differs from what `npm start` runs.
+ */
+function testConfig(dir: string): string {
+  const root = path.resolve(import.meta.dirname, "../..");
+  const abs = (p: string) => JSON.stringify(path.join(root, p));
+  const text = readFileSync(path.join(root, "wrangler.toml"), "utf8")
+    .replace('main = "dist/worker/index.mjs"', `main = ${abs("dist/worker/index.mjs")}`)
+    .replace('migrations_dir = "migrations"', `migrations_dir = ${abs("migrations")}`)
+    .replace('directory = "dist/public"', `directory = ${abs("dist/public")}`)
+    .replace(
+      'command = "node scripts/build.mjs"',
+      `command = "node scripts/build.mjs"\ncwd = ${JSON.stringify(root)}`,
+    )
+    .replace(/(name = "LOGIN_LIMITER"[\s\S]*?simple = \{ limit = )10,/, "$110000,");
+  if (!text.includes("limit = 10000,")) throw new Error("wrangler.toml changed: update testConfig()");
+  const file = path.join(dir, "wrangler.toml");
+  writeFileSync(file, text);
+  return file;
+}
+
 export default async function setup(project: TestProject) {
   const persistTo = mkdtempSync(path.join(tmpdir(), "roms-console-"));
-  applyMigrations({ persistTo, quiet: true });
+  const config = testConfig(persistTo);
+  applyMigrations({ persistTo, quiet: true, config });
   await withLocalBindings((env: { DB: unknown }) => createFirstAdmin(env.DB, ADMIN.email, ADMIN.password), {
     persistTo,
   });
@@ -34,6 +58,7 @@ export default async function setup(project: TestProject) {
   const server = await serve({
     port,
     persistTo,
+    config,
     stdio: process.env.CONSOLE_LOG ? "inherit" : "ignore",
     // A signing key of this run's own (a clean clone has no .dev.vars).
     vars: { JWT_SECRETS: `console-test:${randomBytes(32).toString("base64url")}` },

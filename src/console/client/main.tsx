@@ -6,27 +6,43 @@ import { audienceOf, homeOf, may, SCREENS, type ScreenDef, type ScreenModule } f
 import { currentUser, onSessionChange, resume } from "./session";
 import { SignIn } from "./signin";
 import type { Me } from "./types";
+import { useSafeEffect } from "./ui/hooks";
 import { Layout } from "./ui/layout";
 import { Loading } from "./ui/parts";
 
 const loaded = new Map<string, ScreenModule>();
 
 function Screen(props: { def: ScreenDef; params: Record<string, string>; me: Me }) {
-  const [module, setModule] = useState<ScreenModule | undefined>(loaded.get(props.def.path));
+  // The module with the screen it belongs to: never the last screen's code shown with this one's params.
+  const [shown, setShown] = useState<[string, ScreenModule] | undefined>(
+    loaded.has(props.def.path) ? [props.def.path, loaded.get(props.def.path)!] : undefined,
+  );
   const [failed, setFailed] = useState<string | null>(null);
-  useEffect(() => {
-    if (loaded.has(props.def.path)) return setModule(loaded.get(props.def.path));
+  useSafeEffect(() => {
+    const path = props.def.path;
+    const ready = loaded.get(path);
+    if (ready) {
+      setShown([path, ready]);
+      return;
+    }
+    let current = true;
     props.def
       .load()
       .then((m) => {
-        loaded.set(props.def.path, m);
-        setModule(m);
+        loaded.set(path, m);
+        if (current) setShown([path, m]);
       })
-      .catch(() => setFailed("This screen could not be loaded. Check the connection and reload the page."));
+      .catch(
+        () =>
+          current && setFailed("This screen could not be loaded. Check the connection and reload the page."),
+      );
+    return () => {
+      current = false;
+    };
   }, [props.def.path]);
   if (failed) return <p class="problem">{failed}</p>;
-  if (!module) return <Loading />;
-  const View = module.default;
+  if (!shown || shown[0] !== props.def.path) return <Loading />;
+  const View = shown[1].default;
   return <View params={props.params} me={props.me} />;
 }
 
@@ -65,7 +81,8 @@ function App() {
   for (const def of SCREENS) {
     const params = match(def.path, path);
     if (!params) continue;
-    let body = <Screen def={def} params={params} me={me} />;
+    // Keyed by the address: another screen, or another order, starts with fresh state.
+    let body = <Screen key={path} def={def} params={params} me={me} />;
     if (def.audience !== audienceOf(me)) {
       body = (
         <NotForYou

@@ -1,13 +1,13 @@
 // The live dashboard: today's orders and revenue, orders by status, new orders from every door as they
 // arrive (the shop's feed room), low stock, and the doors' failures of the last day.
-import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { useRef, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, money, when, words } from "../format";
 import { joinLive, type RoomState } from "../live";
 import { may, type ScreenProps } from "../screens";
 import type { IngestStats, OrderListItem, Page, StaffDashboard } from "../types";
 import { BarChart } from "../ui/chart";
-import { useLoad } from "../ui/hooks";
+import { useLoad, useSafeEffect } from "../ui/hooks";
 import { Badge, Section, Show, Table } from "../ui/parts";
 import { STATUSES } from "./orders";
 
@@ -34,7 +34,7 @@ export default function Dashboard({ me }: ScreenProps) {
   const lastSeq = useRef<number | undefined>(undefined);
   const refresh = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
-  useEffect(() => {
+  useSafeEffect(() => {
     if (me.role === "vendor") return; // the feed is for the shop's own staff
     const live = joinLive(
       "/feed",

@@ -36,7 +36,7 @@ export default function Orders(_props: ScreenProps) {
     <>
       <form
         class="row card"
-        role="search"
+        aria-label="Find orders"
         onSubmit={(e: Event) => {
           e.preventDefault();
           setQuery({ q: text.trim() });

@@ -1,5 +1,12 @@
-// Loading and acting: the two things every screen does with the API.
-import { useCallback, useEffect, useState } from "hono/jsx/dom";
+// Loading and acting: the two things every screen does with the API; and effects that run once per change.
+//
+// hono/jsx/dom (4.13) queues a component's effects for the next animation frame each time the component is
+// applied, so a component rendered twice before that frame (mounted, then a state change) runs the same
+// effect twice and keeps only the second cleanup, and an effect of a render already superseded still runs.
+// A leaked subscription or fetch then sets state on a component that is gone, and hono draws it again where
+// it was: a stale copy of a screen under the next one. Screens use `useSafeEffect` for anything that
+// subscribes or fetches; it skips the stale and repeated runs.
+import { useCallback, useEffect, useRef, useState } from "hono/jsx/dom";
 import { errorText } from "../api";
 
 export interface Loaded<T> {
@@ -11,14 +18,35 @@ export interface Loaded<T> {
   set: (next: T | ((current: T | undefined) => T)) => void;
 }
 
+const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
+
+/** useEffect, run once per change of `deps`; `effect` may answer its cleanup. */
+export function useSafeEffect(effect: () => unknown, deps: unknown[]): void {
+  const newest = useRef<unknown[]>(deps);
+  newest.current = deps;
+  const ran = useRef<{ deps: unknown[]; cleanup: undefined | (() => void) } | null>(null);
+  useEffect(() => {
+    // A render since asked for other deps: its own run follows.
+    if (!same(deps, newest.current)) return undefined;
+    // This very run again: the same cleanup, kept.
+    if (ran.current?.deps === deps) return ran.current.cleanup;
+    const done = effect();
+    const cleanup = () => {
+      if (ran.current?.deps === deps) ran.current = null;
+      if (typeof done === "function") done();
+    };
+    ran.current = { deps, cleanup };
+    return cleanup;
+  }, deps);
+}
+
 /** Loads `fetcher()` when the screen opens and whenever `deps` change; stale answers are dropped. */
 export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   const [round, setRound] = useState(0);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: the caller names what the fetch depends on
-  useEffect(() => {
+  useSafeEffect(() => {
     let current = true;
     setLoading(true);
     fetcher()

@@ -141,7 +141,7 @@ export function Table<T>(props: { caption: string; rows: T[]; columns: Column<T>
   if (props.rows.length === 0) return <p class="muted">{props.empty ?? "Nothing here yet."}</p>;
   return (
     // Focusable, so a keyboard can scroll a table wider than a phone.
-    <div class="table-wrap" role="region" aria-label={props.caption} tabindex={0}>
+    <section class="table-wrap" aria-label={props.caption} tabindex={0}>
       <table>
         <caption class="visually-hidden">{props.caption}</caption>
         <thead>
@@ -163,7 +163,7 @@ export function Table<T>(props: { caption: string; rows: T[]; columns: Column<T>
           ))}
         </tbody>
       </table>
-    </div>
+    </section>
   );
 }
 

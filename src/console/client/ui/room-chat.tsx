@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { clock } from "../format";
 import { joinLive, type Room, type RoomState } from "../live";
 import type { OrderMessage } from "../types";
+import { useSafeEffect } from "./hooks";
 
 interface Member {
   id: string;
@@ -27,7 +28,7 @@ export function RoomChat(props: {
   const onEvent = useRef(props.onEvent);
   onEvent.current = props.onEvent;
 
-  useEffect(() => {
+  useSafeEffect(() => {
     const live = joinLive(
       props.path,
       (frame) => {

@@ -1,0 +1,255 @@
+// What the back-office screens share: files fetched with the session's token (PDFs, CSVs, photos) kept as
+// blob URLs, polling while work runs, a file picker, money typed by a person, and links that keep filters.
+import type { Child } from "hono/jsx";
+import { useEffect, useId, useRef, useState } from "hono/jsx/dom";
+import { ApiError, apiResponse } from "../../api";
+import { useAction } from "../../ui/hooks";
+
+export interface Fetched {
+  url: string;
+  name: string;
+  type: string;
+  size: number;
+}
+
+/** The file's name as the API sent it (Content-Disposition), else the fallback. */
+const nameOf = (res: Response, fallback: string) =>
+  /filename="?([^";]+)"?/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallback;
+
+/** Fetches a file with the bearer token into a blob URL (revoked when replaced or when the screen leaves). */
+export function useFile() {
+  const [file, setFile] = useState<Fetched | null>(null);
+  const action = useAction();
+  const current = useRef<string | null>(null);
+  useEffect(
+    () => () => {
+      if (current.current) URL.revokeObjectURL(current.current);
+    },
+    [],
+  );
+  const fetchFile = (path: string, fallback: string, save = false) =>
+    action.run(async () => {
+      const res = await apiResponse(path, { headers: { accept: "*/*" } });
+      const blob = await res.blob();
+      if (current.current) URL.revokeObjectURL(current.current);
+      const url = URL.createObjectURL(blob);
+      current.current = url;
+      const fetched = { url, name: nameOf(res, fallback), type: blob.type, size: blob.size };
+      setFile(fetched);
+      if (save) saveAs(fetched);
+      return fetched;
+    });
+  return { file, action, fetchFile, clear: () => setFile(null) };
+}
+
+/** Hands a fetched file to the browser's downloads. */
+export function saveAs(file: Fetched) {
+  const a = document.createElement("a");
+  a.href = file.url;
+  a.download = file.name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+/** The fetched file, to open in a new tab or save again. */
+export function FileLinks({ file }: { file: Fetched | null }) {
+  if (!file) return null;
+  return (
+    <p class="note" aria-live="polite">
+      Ready: {file.name} ({Math.max(1, Math.round(file.size / 1024))} KB) ·{" "}
+      <a href={file.url} target="_blank" rel="noopener">
+        Open {file.name}
+      </a>{" "}
+      ·{" "}
+      <a href={file.url} download={file.name}>
+        Save {file.name}
+      </a>
+    </p>
+  );
+}
+
+/** Calls `tick` every `ms` while `active` (a job that runs). */
+export function usePoll(active: boolean, tick: () => void, ms = 1000) {
+  const latest = useRef(tick);
+  latest.current = tick;
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => latest.current(), ms);
+    return () => clearInterval(timer);
+  }, [active, ms]);
+}
+
+/** A labelled file picker; the API's error for `name` shows beneath it. */
+export function FilePick(props: {
+  label: string;
+  name: string;
+  accept?: string;
+  error?: unknown;
+  hint?: string;
+  onPick: (file: File | null) => void;
+}) {
+  const id = useId();
+  const message = props.error instanceof ApiError ? props.error.field(props.name) : undefined;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <input
+        id={id}
+        type="file"
+        name={props.name}
+        accept={props.accept}
+        aria-invalid={message ? "true" : undefined}
+        aria-describedby={message ? `${id}-error` : props.hint ? `${id}-hint` : undefined}
+        onChange={(e: Event) => props.onPick((e.target as HTMLInputElement).files?.[0] ?? null)}
+      />
+      {props.hint && (
+        <small id={`${id}-hint`} class="muted">
+          {props.hint}
+        </small>
+      )}
+      {message && (
+        <small id={`${id}-error`} class="field-error">
+          {message}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** A labelled multi-line text box. */
+export function TextArea(props: {
+  label: string;
+  name: string;
+  value: string;
+  required?: boolean;
+  error?: unknown;
+  hint?: string;
+  onInput: (value: string) => void;
+}) {
+  const id = useId();
+  const message = props.error instanceof ApiError ? props.error.field(props.name) : undefined;
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <textarea
+        id={id}
+        name={props.name}
+        required={props.required}
+        value={props.value}
+        aria-invalid={message ? "true" : undefined}
+        aria-describedby={message ? `${id}-error` : props.hint ? `${id}-hint` : undefined}
+        onInput={(e: Event) => props.onInput((e.target as HTMLTextAreaElement).value)}
+      />
+      {props.hint && (
+        <small id={`${id}-hint`} class="muted">
+          {props.hint}
+        </small>
+      )}
+      {message && (
+        <small id={`${id}-error`} class="field-error">
+          {message}
+        </small>
+      )}
+    </div>
+  );
+}
+
+/** A labelled checkbox. */
+export function Check(props: {
+  label: string;
+  name: string;
+  checked: boolean;
+  onChange: (on: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>
+        <input
+          id={id}
+          type="checkbox"
+          name={props.name}
+          checked={props.checked}
+          onChange={(e: Event) => props.onChange((e.target as HTMLInputElement).checked)}
+        />{" "}
+        {props.label}
+      </label>
+    </div>
+  );
+}
+
+/** Minor units of an amount a person typed ("12.50", "12,50", "1.234,56"), or null if it is not one. */
+export function toMinor(text: string, currency: string): number | null {
+  const digits = (() => {
+    try {
+      return (
+        new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
+          .maximumFractionDigits ?? 2
+      );
+    } catch {
+      return 2;
+    }
+  })();
+  const clean = text.trim().replace(/\s/g, "");
+  if (!/^\d[\d.,]*$/.test(clean)) return null;
+  // The last "." or "," followed by at most `digits` digits is the decimal mark; others group thousands.
+  const mark = Math.max(clean.lastIndexOf("."), clean.lastIndexOf(","));
+  const decimals = mark >= 0 ? clean.slice(mark + 1) : "";
+  const hasDecimals = mark >= 0 && decimals.length <= digits && decimals.length !== 3;
+  const whole = (hasDecimals ? clean.slice(0, mark) : clean).replace(/[.,]/g, "");
+  const fraction = hasDecimals ? decimals.padEnd(digits, "0") : "".padEnd(digits, "0");
+  const minor = Number(whole + fraction);
+  return Number.isSafeInteger(minor) ? minor : null;
+}
+
+/** Minor units as the plain decimal a person would type back. */
+export function fromMinor(minor: number, currency: string): string {
+  let digits = 2;
+  try {
+    digits =
+      new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ??
+      2;
+  } catch {
+    // an unknown code: two decimals
+  }
+  return digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);
+}
+
+/** The current address with some query parameters changed, for links that select without losing filters. */
+export function hrefWith(changes: Record<string, string | null | undefined>): string {
+  const url = new URL(location.href);
+  for (const [name, value] of Object.entries(changes)) {
+    if (value === null || value === undefined || value === "") url.searchParams.delete(name);
+    else url.searchParams.set(name, value);
+  }
+  return url.pathname + url.search;
+}
+
+/** A few figures side by side. */
+export function Tiles(props: { items: [string, Child][] }) {
+  return (
+    <div class="tiles">
+      {props.items.map(([label, value]) => (
+        <div class="tile">
+          <span class="muted">{label}</span>
+          <strong>{value}</strong>
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/** A short label: value list. */
+export function Facts(props: { items: [string, Child][] }) {
+  return (
+    <dl class="facts">
+      {props.items.map(([label, value]) => (
+        <>
+          <dt>{label}</dt>
+          <dd>{value}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
