@@ -19,6 +19,37 @@ export function money(value: { amount: number; currency: string }): string {
   return format.format(minor / 10 ** digits);
 }
 
+/** The currency's minor digits (2 for EUR, 0 for JPY, 3 for KWD); 2 for a code the browser does not know. */
+export function minorDigits(currency: string): number {
+  try {
+    return (
+      new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ??
+      2
+    );
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * An amount a person typed ("12.50", "12,5", "1250") in the currency's minor units; null when it is not an
+ * amount with at most the currency's digits after one decimal mark (a dot or a comma).
+ */
+export function toMinor(text: string, currency: string): number | null {
+  const digits = minorDigits(currency);
+  const found = /^(\d{1,12})(?:[.,](\d*))?$/.exec(text.trim().replaceAll(" ", ""));
+  if (!found) return null;
+  const fraction = found[2] ?? "";
+  if (fraction.length > digits) return null;
+  return Number(found[1]) * 10 ** digits + Number(fraction.padEnd(digits, "0") || 0);
+}
+
+/** Minor units as the plain decimal a person would type back ("12.50"). */
+export function fromMinor(minor: number, currency: string): string {
+  const digits = minorDigits(currency);
+  return digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);
+}
+
 const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "short", timeZone: zone });
 const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: zone });
 const timeOnly = new Intl.DateTimeFormat(locale, { timeStyle: "short", timeZone: zone });

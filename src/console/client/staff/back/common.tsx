@@ -179,43 +179,6 @@ export function Check(props: {
   );
 }
 
-/** Minor units of an amount a person typed ("12.50", "12,50", "1.234,56"), or null if it is not one. */
-export function toMinor(text: string, currency: string): number | null {
-  const digits = (() => {
-    try {
-      return (
-        new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-          .maximumFractionDigits ?? 2
-      );
-    } catch {
-      return 2;
-    }
-  })();
-  const clean = text.trim().replace(/\s/g, "");
-  if (!/^\d[\d.,]*$/.test(clean)) return null;
-  // The last "." or "," followed by at most `digits` digits is the decimal mark; others group thousands.
-  const mark = Math.max(clean.lastIndexOf("."), clean.lastIndexOf(","));
-  const decimals = mark >= 0 ? clean.slice(mark + 1) : "";
-  const hasDecimals = mark >= 0 && decimals.length <= digits && decimals.length !== 3;
-  const whole = (hasDecimals ? clean.slice(0, mark) : clean).replace(/[.,]/g, "");
-  const fraction = hasDecimals ? decimals.padEnd(digits, "0") : "".padEnd(digits, "0");
-  const minor = Number(whole + fraction);
-  return Number.isSafeInteger(minor) ? minor : null;
-}
-
-/** Minor units as the plain decimal a person would type back. */
-export function fromMinor(minor: number, currency: string): string {
-  let digits = 2;
-  try {
-    digits =
-      new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ??
-      2;
-  } catch {
-    // an unknown code: two decimals
-  }
-  return digits === 0 ? String(minor) : (minor / 10 ** digits).toFixed(digits);
-}
-
 /** The current address with some query parameters changed, for links that select without losing filters. */
 export function hrefWith(changes: Record<string, string | null | undefined>): string {
   const url = new URL(location.href);

@@ -2,10 +2,10 @@
 // the first rows as they would be imported, and the upload starts the import job.
 import { useState } from "hono/jsx/dom";
 import { api, apiResponse } from "../../api";
-import { count, when } from "../../format";
+import { count, fromMinor, when } from "../../format";
 import { useAction, useLoad } from "../../ui/hooks";
 import { Field, ProblemNote, Section, Select, Show, Table } from "../../ui/parts";
-import { Check, FilePick, fromMinor, TextArea } from "./common";
+import { Check, FilePick, TextArea } from "./common";
 import type { ImportFormat, ImportJob, ImportPreview } from "./types";
 
 const HEAD_BYTES = 1024 * 1024;

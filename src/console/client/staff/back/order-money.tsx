@@ -2,11 +2,11 @@
 // payments and refunds recorded, and a form to record one more.
 import { useState } from "hono/jsx/dom";
 import { api } from "../../api";
-import { day, money, when, words } from "../../format";
+import { day, fromMinor, money, toMinor, when, words } from "../../format";
 import { setQuery } from "../../router";
 import { useAction, useLoad } from "../../ui/hooks";
 import { Badge, Field, ProblemNote, Section, Select, Show, Table } from "../../ui/parts";
-import { FileLinks, fromMinor, Tiles, toMinor, useFile } from "./common";
+import { FileLinks, Tiles, useFile } from "./common";
 import type { Invoice, NewPayment, OrderBilling, Payment, PaymentMethod } from "./types";
 
 const METHODS: PaymentMethod[] = ["bank_transfer", "card", "cash", "cheque", "other"];

@@ -3,11 +3,10 @@
 // reversal that undoes an entry (entries are never edited).
 import { useState } from "hono/jsx/dom";
 import { api } from "../../api";
-import { money, when, words } from "../../format";
+import { minorDigits, money, toMinor, when, words } from "../../format";
 import type { Page } from "../../types";
 import { type Loaded, useAction, useLoad } from "../../ui/hooks";
 import { Badge, Field, Pager, ProblemNote, Section, Select, Show, Table, usePager } from "../../ui/parts";
-import { minorDigits, toMinor } from "./money";
 import type { LedgerEntry, LedgerSummary } from "./types";
 
 const AGING = [

@@ -1,9 +1,10 @@
 // One product's editor: name, description, price, barcodes and its image; publishing is on its row.
 import { useState } from "hono/jsx/dom";
 import { api, apiResponse } from "../../api";
+import { fromMinor, toMinor } from "../../format";
 import { useAction, useSafeEffect } from "../../ui/hooks";
 import { Field, ProblemNote } from "../../ui/parts";
-import { barcodesOf, fromMinor, toMinor } from "./price";
+import { barcodesOf } from "./barcodes";
 import { forgetProduct } from "./products";
 import type { Product } from "./types";
 

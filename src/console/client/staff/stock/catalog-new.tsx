@@ -1,9 +1,10 @@
 // A new product, created as a draft: SKU, name, price and its currency, and the barcodes it carries.
 import { useState } from "hono/jsx/dom";
 import { api } from "../../api";
+import { toMinor } from "../../format";
 import { useAction } from "../../ui/hooks";
 import { Field, ProblemNote, Section, Select } from "../../ui/parts";
-import { barcodesOf, toMinor } from "./price";
+import { barcodesOf } from "./barcodes";
 import type { Category, Product } from "./types";
 
 export function NewProduct(props: { categories: Category[]; onCreated: (product: Product) => void }) {
