@@ -12,6 +12,7 @@ import {
   stockroom,
   tokenFor,
 } from "./helpers";
+import { join } from "./ws";
 
 let manager: ApiClient;
 let stock: Awaited<ReturnType<typeof stockroom>>["stock"];
@@ -228,11 +229,22 @@ describe("placing from the cart", () => {
       (await api.post(`/api/v1/orders/${placed.id}/lines/${short.id}/substitute`, { product_id: other.id }))
         .status,
     ).toBe(400);
+    const watcher = await join(`/api/v1/orders/${placed.id}/room`, await tokenFor(await seedUser("staff")));
+    await watcher.next("welcome");
     const chosen = await api.post(`/api/v1/orders/${placed.id}/lines/${short.id}/substitute`, {
       product_id: sub.id,
     });
     expect(chosen.status).toBe(200);
     expect(chosen.body.status).toBe("picking");
+    // The room hears both: the substitute, and the move it made.
+    expect((await watcher.until((f) => f.event?.type === "substitute")).event).toMatchObject({
+      line_no: short.line_no,
+    });
+    expect((await watcher.until((f) => f.event?.type === "status")).event).toMatchObject({
+      from: "awaiting_customer",
+      to: "picking",
+    });
+    watcher.close();
     expect(chosen.body.lines.find((l: any) => l.id === short.id)).toMatchObject({
       product_id: sub.id,
       fill: "ok",

@@ -130,7 +130,13 @@ export async function chooseSubstitute(
       env,
       committed,
       [reservation],
-      [{ type: "substitute", order_id: order.id, line_no: line.lineNo, product_id: product.id }],
+      [
+        { type: "substitute", order_id: order.id, line_no: line.lineNo, product_id: product.id },
+        // The last short line filled moves the order on: the room, the feed and subscribers are told so.
+        ...(stillShort
+          ? []
+          : [{ type: "status", order_id: order.id, from: order.status, to: "picking", source }]),
+      ],
     );
     return toOrderView(committed.order, committed.lines, audience);
   } catch (error) {
