@@ -2,7 +2,8 @@
 // if the signed-in person may see it.
 import { render, useEffect, useState } from "hono/jsx/dom";
 import { interceptLinks, match, navigate, useLocation } from "./router";
-import { audienceOf, homeOf, may, SCREENS, type ScreenDef, type ScreenModule } from "./screens";
+import { audienceOf, homeOf, may, type ScreenModule } from "./screen";
+import { SCREENS, type ScreenDef } from "./screens";
 import { currentUser, onSessionChange, resume } from "./session";
 import { SignIn } from "./signin";
 import type { Me } from "./types";

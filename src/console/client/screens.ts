@@ -1,13 +1,6 @@
 // Every screen of the console: its address, its title, who it is for and what it needs. A screen's code
 // loads when it is first opened (its own chunk), so the first view carries only what it shows.
-import type { Child } from "hono/jsx";
-import type { Me } from "./types";
-
-export interface ScreenProps {
-  params: Record<string, string>;
-  me: Me;
-}
-export type ScreenModule = { default: (props: ScreenProps) => Child };
+import type { ScreenModule } from "./screen";
 
 export interface ScreenDef {
   path: string;
@@ -202,8 +195,3 @@ export const SCREENS: ScreenDef[] = [
     load: () => import("./customer/invoices"),
   },
 ];
-
-export const audienceOf = (me: Me): ScreenDef["audience"] => (me.role === "customer" ? "customer" : "staff");
-export const may = (me: Me, need: string | undefined): boolean =>
-  !need || me.permissions.includes(need) || me.permissions.includes(need.replace(":read", ":write"));
-export const homeOf = (me: Me): string => (audienceOf(me) === "customer" ? "/shop" : "/dashboard");

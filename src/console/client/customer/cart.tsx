@@ -4,7 +4,7 @@ import { useId, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, money } from "../format";
 import { navigate } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Order, Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
 import { ProblemNote, Section, Select, Show, Table } from "../ui/parts";

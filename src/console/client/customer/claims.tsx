@@ -3,7 +3,7 @@
 import { useEffect, useState } from "hono/jsx/dom";
 import { api, apiResponse } from "../api";
 import { money, when, words } from "../format";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Order, OrderListItem, Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
 import { Badge, Pager, ProblemNote, Section, Show, Table, usePager } from "../ui/parts";

@@ -3,7 +3,7 @@
 import { useState } from "hono/jsx/dom";
 import { api, apiResponse } from "../api";
 import { day, money, when, words } from "../format";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
 import { Pager, ProblemNote, Section, Show, Table, usePager } from "../ui/parts";

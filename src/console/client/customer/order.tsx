@@ -3,7 +3,7 @@
 // cancelling while the shop has not started picking.
 import { api } from "../api";
 import { money, when, words } from "../format";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Order, OrderEvent } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Badge, Loading, Section, Table } from "../ui/parts";

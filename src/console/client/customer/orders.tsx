@@ -3,7 +3,7 @@
 import { useEffect } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, money, timeZone, when, words } from "../format";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { CustomerDashboard, OrderListItem, Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Badge, Pager, Section, Select, Show, Table, usePager } from "../ui/parts";

@@ -3,7 +3,7 @@
 import { useEffect, useId, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, money } from "../format";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
 import { Pager, ProblemNote, Show, usePager } from "../ui/parts";

@@ -3,7 +3,7 @@
 import { api } from "../api";
 import { count, day, money, timeZone, words } from "../format";
 import { setQuery, useLocation } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import { BarChart } from "../ui/chart";
 import { useLoad } from "../ui/hooks";
 import { Section, Select, Show, Table } from "../ui/parts";

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { clock, count, day } from "../format";
 import { joinLive, type RoomState } from "../live";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
 import { Field, Pager, ProblemNote, Section, Select, Show, Table, usePager } from "../ui/parts";

@@ -4,7 +4,7 @@ import { useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { money, when } from "../format";
 import { setQuery, useLocation } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useAction, useLoad, useSafeEffect } from "../ui/hooks";
 import { Badge, Pager, ProblemNote, Select, Show, Table, usePager } from "../ui/parts";

@@ -4,7 +4,7 @@
 import { useRef } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, money, when } from "../format";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import { useLoad, useSafeEffect } from "../ui/hooks";
 import { Badge, Section, Show } from "../ui/parts";
 import { CountLines } from "./stock/count-lines";

@@ -4,7 +4,7 @@ import type { Child } from "hono/jsx";
 import { useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { money, when } from "../format";
-import { may, type ScreenProps } from "../screens";
+import { may, type ScreenProps } from "../screen";
 import type { OrderListItem, Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Badge, Pager, Section, Show, Table, usePager } from "../ui/parts";

@@ -4,7 +4,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { day } from "../format";
 import { navigate, setQuery, useLocation } from "../router";
-import { may, type ScreenProps } from "../screens";
+import { may, type ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
 import { Field, Pager, ProblemNote, Section, Show, Table, usePager } from "../ui/parts";

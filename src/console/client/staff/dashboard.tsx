@@ -4,7 +4,7 @@ import { useRef, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, money, when, words } from "../format";
 import { joinLive, type RoomState } from "../live";
-import { may, type ScreenProps } from "../screens";
+import { may, type ScreenProps } from "../screen";
 import type { IngestStats, OrderListItem, Page, StaffDashboard } from "../types";
 import { BarChart } from "../ui/chart";
 import { useLoad, useSafeEffect } from "../ui/hooks";

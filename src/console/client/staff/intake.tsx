@@ -5,7 +5,7 @@ import { useEffect, useMemo, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Pager, Section, Select, Show, Table, usePager } from "../ui/parts";

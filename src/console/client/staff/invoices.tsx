@@ -4,7 +4,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { day, money, words } from "../format";
 import { setQuery, useLocation } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { OrderListItem, Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
 import { Badge, Pager, ProblemNote, Section, Select, Show, Table, usePager } from "../ui/parts";

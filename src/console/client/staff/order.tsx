@@ -4,7 +4,7 @@
 import { useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { money, when, words } from "../format";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Order, OrderEvent } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
 import { Badge, ProblemNote, Section, Show, Table } from "../ui/parts";

@@ -3,7 +3,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { money, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { OrderListItem, Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Badge, Pager, Select, Show, Table, usePager } from "../ui/parts";

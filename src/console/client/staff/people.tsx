@@ -2,7 +2,7 @@
 // users) the API keys of integrations and the devices on the shop floor.
 import { api } from "../api";
 import { words } from "../format";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import { useLoad } from "../ui/hooks";
 import { Section, Show, Table } from "../ui/parts";
 import { ApiKeys, Devices } from "./office/credentials";

@@ -3,7 +3,7 @@
 import { api } from "../api";
 import { count, when } from "../format";
 import { setQuery, useLocation } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Pager, Section, Show, Table, usePager } from "../ui/parts";

@@ -5,7 +5,7 @@ import { useEffect, useState } from "hono/jsx/dom";
 import { api, errorText } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Badge, Pager, Section, Show, Table, usePager } from "../ui/parts";

@@ -4,7 +4,7 @@ import { useRef, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { joinLive, type RoomState } from "../live";
 import { setQuery, useLocation } from "../router";
-import type { ScreenProps } from "../screens";
+import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useLoad, useSafeEffect } from "../ui/hooks";
 import { Pager, Section, Select, Show, usePager } from "../ui/parts";

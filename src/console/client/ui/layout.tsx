@@ -3,7 +3,8 @@
 import type { Child } from "hono/jsx";
 import { useEffect, useRef, useState } from "hono/jsx/dom";
 import { navigate } from "../router";
-import { audienceOf, may, SCREENS } from "../screens";
+import { audienceOf, may } from "../screen";
+import { SCREENS } from "../screens";
 import { signOut } from "../session";
 import type { Me } from "../types";
 
