@@ -1,10 +1,11 @@
 // My invoices and credit notes (each with its PDF), and my account: what I owe per currency, every invoice,
 // credit note, payment and refund with the balance after it, and recent changes to my orders.
 import { useState } from "hono/jsx/dom";
-import { api, apiResponse } from "../api";
+import { api } from "../api";
 import { day, money, when, words } from "../format";
 import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
+import { download } from "../ui/files";
 import { useAction, useLoad } from "../ui/hooks";
 import { Pager, ProblemNote, Section, Show, Table, usePager } from "../ui/parts";
 import type { Account, Invoice } from "./types";
@@ -56,23 +57,17 @@ export default function Invoices({ me }: ScreenProps) {
 function PdfButton({ invoice }: { invoice: Invoice }) {
   const fetchPdf = useAction();
   const [saved, setSaved] = useState(false);
-  const download = async () => {
+  const save = async () => {
     setSaved(false);
-    const blob = await fetchPdf.run(async () => (await apiResponse(invoice.pdf)).blob());
-    if (!blob) return;
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement("a");
-    link.href = url;
-    link.download = `${invoice.number}.pdf`;
-    document.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-    setSaved(true);
+    const done = await fetchPdf.run(async () => {
+      await download(invoice.pdf, undefined, `${invoice.number}.pdf`);
+      return true;
+    });
+    if (done) setSaved(true);
   };
   return (
     <>
-      <button type="button" class="link" disabled={fetchPdf.busy} onClick={download}>
+      <button type="button" class="link" disabled={fetchPdf.busy} onClick={save}>
         Download <span class="visually-hidden">{invoice.number} as </span>PDF
       </button>
       {saved && (

@@ -5,10 +5,10 @@ import { count, day, money, timeZone, words } from "../format";
 import { setQuery, useLocation } from "../router";
 import type { ScreenProps } from "../screen";
 import { BarChart } from "../ui/chart";
+import { CsvButton } from "../ui/files";
 import { useLoad } from "../ui/hooks";
 import { Section, Select, Show, Table } from "../ui/parts";
 import { addDays, today } from "./office/dates";
-import { CsvButton } from "./office/download";
 import type { SalesReport, StatusReport, TopCustomersReport } from "./office/types";
 
 const PERIODS = ["7", "30", "90"] as const;

@@ -6,9 +6,10 @@ import { day, money, words } from "../format";
 import { setQuery, useLocation } from "../router";
 import type { ScreenProps } from "../screen";
 import type { OrderListItem, Page } from "../types";
+import { FileLinks, useFile } from "../ui/files";
 import { useAction, useLoad } from "../ui/hooks";
 import { Badge, Pager, ProblemNote, Section, Select, Show, Table, usePager } from "../ui/parts";
-import { FileLinks, hrefWith, useFile } from "./back/common";
+import { hrefWith } from "./back/common";
 import { OrderMoney } from "./back/order-money";
 import type { Invoice, OrderBilling } from "./back/types";
 

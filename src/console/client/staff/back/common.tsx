@@ -1,73 +1,8 @@
-// What the back-office screens share: files fetched with the session's token (PDFs, CSVs, photos) kept as
-// blob URLs, polling while work runs, a file picker, money typed by a person, and links that keep filters.
+// What the back-office screens share: polling while work runs, a file picker, text areas and check boxes,
+// tiles and facts, and links that keep filters. (Files fetched with the token: ui/files.tsx.)
 import type { Child } from "hono/jsx";
-import { useEffect, useId, useRef, useState } from "hono/jsx/dom";
-import { ApiError, apiResponse } from "../../api";
-import { useAction } from "../../ui/hooks";
-
-export interface Fetched {
-  url: string;
-  name: string;
-  type: string;
-  size: number;
-}
-
-/** The file's name as the API sent it (Content-Disposition), else the fallback. */
-const nameOf = (res: Response, fallback: string) =>
-  /filename="?([^";]+)"?/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? fallback;
-
-/** Fetches a file with the bearer token into a blob URL (revoked when replaced or when the screen leaves). */
-export function useFile() {
-  const [file, setFile] = useState<Fetched | null>(null);
-  const action = useAction();
-  const current = useRef<string | null>(null);
-  useEffect(
-    () => () => {
-      if (current.current) URL.revokeObjectURL(current.current);
-    },
-    [],
-  );
-  const fetchFile = (path: string, fallback: string, save = false) =>
-    action.run(async () => {
-      const res = await apiResponse(path, { headers: { accept: "*/*" } });
-      const blob = await res.blob();
-      if (current.current) URL.revokeObjectURL(current.current);
-      const url = URL.createObjectURL(blob);
-      current.current = url;
-      const fetched = { url, name: nameOf(res, fallback), type: blob.type, size: blob.size };
-      setFile(fetched);
-      if (save) saveAs(fetched);
-      return fetched;
-    });
-  return { file, action, fetchFile, clear: () => setFile(null) };
-}
-
-/** Hands a fetched file to the browser's downloads. */
-export function saveAs(file: Fetched) {
-  const a = document.createElement("a");
-  a.href = file.url;
-  a.download = file.name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-}
-
-/** The fetched file, to open in a new tab or save again. */
-export function FileLinks({ file }: { file: Fetched | null }) {
-  if (!file) return null;
-  return (
-    <p class="note" aria-live="polite">
-      Ready: {file.name} ({Math.max(1, Math.round(file.size / 1024))} KB) ·{" "}
-      <a href={file.url} target="_blank" rel="noopener">
-        Open {file.name}
-      </a>{" "}
-      ·{" "}
-      <a href={file.url} download={file.name}>
-        Save {file.name}
-      </a>
-    </p>
-  );
-}
+import { useEffect, useId, useRef } from "hono/jsx/dom";
+import { ApiError } from "../../api";
 
 /** Calls `tick` every `ms` while `active` (a job that runs). */
 export function usePoll(active: boolean, tick: () => void, ms = 1000) {

@@ -3,8 +3,8 @@
 import { useState } from "hono/jsx/dom";
 import { api, errorText } from "../../api";
 import { count, when, words } from "../../format";
+import { FileLinks, useFile } from "../../ui/files";
 import { Badge, ProblemNote, Table } from "../../ui/parts";
-import { FileLinks, useFile } from "./common";
 import type { IngestRecord } from "./types";
 
 export function IngestRecords(props: { rows: IngestRecord[]; onChange: (record: IngestRecord) => void }) {

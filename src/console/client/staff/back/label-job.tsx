@@ -3,9 +3,10 @@
 import { api } from "../../api";
 import { count, when } from "../../format";
 import { setQuery } from "../../router";
+import { FileLinks, useFile } from "../../ui/files";
 import { type Loaded, useAction } from "../../ui/hooks";
 import { Badge, ProblemNote, Progress, Section, Show } from "../../ui/parts";
-import { Facts, FileLinks, useFile } from "./common";
+import { Facts } from "./common";
 import type { LabelJob } from "./types";
 
 export const rendering = (job: LabelJob | undefined) =>

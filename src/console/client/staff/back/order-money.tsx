@@ -4,9 +4,10 @@ import { useState } from "hono/jsx/dom";
 import { api } from "../../api";
 import { day, fromMinor, money, toMinor, when, words } from "../../format";
 import { setQuery } from "../../router";
+import { FileLinks, useFile } from "../../ui/files";
 import { useAction, useLoad } from "../../ui/hooks";
 import { Badge, Field, ProblemNote, Section, Select, Show, Table } from "../../ui/parts";
-import { FileLinks, Tiles, useFile } from "./common";
+import { Tiles } from "./common";
 import type { Invoice, NewPayment, OrderBilling, Payment, PaymentMethod } from "./types";
 
 const METHODS: PaymentMethod[] = ["bank_transfer", "card", "cash", "cheque", "other"];

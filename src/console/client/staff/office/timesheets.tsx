@@ -3,10 +3,10 @@
 import { api } from "../../api";
 import { clock, count, timeZone, words } from "../../format";
 import { setQuery, useLocation } from "../../router";
+import { CsvButton } from "../../ui/files";
 import { useLoad } from "../../ui/hooks";
 import { Field, Section, Select, Show, Table } from "../../ui/parts";
 import { addDays, dateOr, monthOf, today, weekOf } from "./dates";
-import { CsvButton } from "./download";
 import type { AttendanceReport, DayRow, MonthRow, WeekRow } from "./types";
 
 const PERIODS = ["day", "week", "month"] as const;
