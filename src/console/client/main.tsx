@@ -1,6 +1,6 @@
 // The console in the browser: resumes the session from its cookie, then shows the screen the address names,
 // if the signed-in person may see it.
-import { render, useEffect, useState } from "hono/jsx/dom";
+import { render, useState } from "hono/jsx/dom";
 import { interceptLinks, match, navigate, useLocation } from "./router";
 import { audienceOf, homeOf, may, type ScreenModule } from "./screen";
 import { SCREENS, type ScreenDef } from "./screens";
@@ -64,7 +64,7 @@ function App() {
   const [booted, setBooted] = useState(false);
   const [me, setMe] = useState<Me | null>(currentUser());
   const { path } = useLocation();
-  useEffect(() => {
+  useSafeEffect(() => {
     const stop = onSessionChange(setMe);
     void booting.then(() => {
       setMe(currentUser());
@@ -72,7 +72,7 @@ function App() {
     });
     return stop;
   }, []);
-  useEffect(() => {
+  useSafeEffect(() => {
     if (me && (path === "/" || path === "/signin")) navigate(homeOf(me), { replace: true });
   }, [me, path]);
 

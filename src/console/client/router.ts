@@ -1,6 +1,7 @@
 // Client-side navigation: the address bar is the console's state (which screen, which filters), links
 // move without reloading the page (the session, live rooms and cached code stay), back and forward work.
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
+import { useSafeEffect } from "./ui/hooks";
 
 const listeners = new Set<() => void>();
 const notify = () => {
@@ -31,7 +32,7 @@ export interface Location {
 
 export function useLocation(): Location {
   const [, setTick] = useState(0);
-  useEffect(() => {
+  useSafeEffect(() => {
     const listener = () => setTick((t) => t + 1);
     listeners.add(listener);
     return () => listeners.delete(listener);

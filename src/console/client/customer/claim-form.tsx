@@ -6,7 +6,7 @@ import { api } from "../api";
 import { words } from "../format";
 import type { Order, OrderListItem } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
-import { ProblemNote, Section, Select } from "../ui/parts";
+import { Field, ProblemNote, Section, Select } from "../ui/parts";
 import type { Claim } from "./types";
 
 export const REASONS = ["damaged", "missing", "wrong_item", "quality", "late", "other"] as const;
@@ -153,23 +153,15 @@ export function ClaimForm(props: { delivered: OrderListItem[]; onFiled: (claim: 
           );
         })}
         {order.data && (
-          <div class="field">
-            <label for={`${id}-photos`}>Photos (needed for damaged, wrong item or quality)</label>
-            <input
-              id={`${id}-photos`}
-              name="photos"
-              type="file"
-              accept="image/jpeg,image/png,image/webp,image/heic"
-              multiple
-              aria-describedby={`${id}-photos-hint`}
-              onChange={(e: Event) => setPhotos([...((e.target as HTMLInputElement).files ?? [])])}
-            />
-            <small id={`${id}-photos-hint`} class="muted">
-              JPEG, PNG, WebP or HEIC, up to 10 MiB each, at most 8. Where a photo was taken is removed before
-              it is kept.
-              {photos.length > 0 && ` Chosen: ${photos.map((p) => p.name).join(", ")}.`}
-            </small>
-          </div>
+          <Field
+            label="Photos (needed for damaged, wrong item or quality)"
+            name="photos"
+            type="file"
+            accept="image/jpeg,image/png,image/webp,image/heic"
+            multiple
+            hint={`JPEG, PNG, WebP or HEIC, up to 10 MiB each, at most 8. Where a photo was taken is removed before it is kept.${photos.length > 0 ? ` Chosen: ${photos.map((p) => p.name).join(", ")}.` : ""}`}
+            onFiles={setPhotos}
+          />
         )}
         {draft && (
           <p class="note">

@@ -1,12 +1,12 @@
 // My claims: each with its order and status, one claim's lines, photos, review and decision, and filing a
 // new claim on a delivered order (claim-form.tsx).
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import { api, apiResponse } from "../api";
 import { money, when, words } from "../format";
 import type { ScreenProps } from "../screen";
 import type { Order, OrderListItem, Page } from "../types";
-import { useAction, useLoad } from "../ui/hooks";
-import { Badge, Pager, ProblemNote, Section, Show, Table, usePager } from "../ui/parts";
+import { useAction, useLoad, useSafeEffect } from "../ui/hooks";
+import { Badge, Field, Pager, ProblemNote, Section, Show, Table, usePager } from "../ui/parts";
 import { ClaimForm, finishClaim } from "./claim-form";
 import { useQueryParam } from "./shared";
 import type { Claim } from "./types";
@@ -165,16 +165,14 @@ function ClaimDetail(props: {
                 }}
               >
                 <p>This claim is not yet with the shop.</p>
-                <div class="field">
-                  <label for="open-claim-photos">Add photos</label>
-                  <input
-                    id="open-claim-photos"
-                    type="file"
-                    multiple
-                    accept="image/jpeg,image/png,image/webp,image/heic"
-                    onChange={(e: Event) => setPhotos([...((e.target as HTMLInputElement).files ?? [])])}
-                  />
-                </div>
+                <Field
+                  label="Add photos"
+                  name="photos"
+                  type="file"
+                  multiple
+                  accept="image/jpeg,image/png,image/webp,image/heic"
+                  onFiles={setPhotos}
+                />
                 <ProblemNote error={send.error} />
                 <button type="submit" disabled={send.busy}>
                   Send the claim to the shop
@@ -192,7 +190,7 @@ function ClaimDetail(props: {
 function Photo(props: { url: string; alt: string }) {
   const [src, setSrc] = useState<string | null>(null);
   const [failed, setFailed] = useState(false);
-  useEffect(() => {
+  useSafeEffect(() => {
     let url: string | null = null;
     let live = true;
     apiResponse(props.url)

@@ -1,6 +1,7 @@
+import { useSafeEffect } from "../ui/hooks";
 // My orders: what needs my answer first (orders waiting for me to choose a substitute), then every order of
 // mine by status, newest first. The API shows a customer only their own customer's orders.
-import { useEffect } from "hono/jsx/dom";
+
 import { api } from "../api";
 import { count, money, timeZone, when, words } from "../format";
 import type { ScreenProps } from "../screen";
@@ -22,7 +23,7 @@ const STATUSES = [
 export default function MyOrders(_props: ScreenProps) {
   const [status, setStatus] = useQueryParam("status");
   const pager = usePager();
-  useEffect(() => pager.reset(), [status]);
+  useSafeEffect(() => pager.reset(), [status]);
   const dashboard = useLoad(
     () => api<CustomerDashboard>("/orders/dashboard", { query: { tz: timeZone } }),
     [],

@@ -1,11 +1,11 @@
 // The shop's published products: search, what is available and how likely an order of the quantity asked
 // can be filled (fill risk), and adding to the cart.
-import { useEffect, useId, useState } from "hono/jsx/dom";
+import { useId, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, money } from "../format";
 import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
-import { useAction, useLoad } from "../ui/hooks";
+import { useAction, useLoad, useSafeEffect } from "../ui/hooks";
 import { Pager, ProblemNote, Show, usePager } from "../ui/parts";
 import { RiskNote, useQueryParam, useRisk } from "./shared";
 import type { Cart, Product } from "./types";
@@ -14,7 +14,7 @@ export default function Products(_props: ScreenProps) {
   const [q, setQ] = useQueryParam("q");
   const [text, setText] = useState(q);
   const pager = usePager();
-  useEffect(() => pager.reset(), [q]);
+  useSafeEffect(() => pager.reset(), [q]);
   const products = useLoad(
     () => api<Page<Product>>("/products", { query: { q, cursor: pager.cursor, limit: 24 } }),
     [q, pager.cursor],

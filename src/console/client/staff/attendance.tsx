@@ -1,12 +1,12 @@
 // Attendance: who is in now, live from the who-is-in room (its welcome is everyone in; each change after it
 // comes as it happens); the employees and their cards; and reports per day, week or month with CSV.
-import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { useRef, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { clock, count, day } from "../format";
 import { joinLive, type RoomState } from "../live";
 import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
-import { useAction, useLoad } from "../ui/hooks";
+import { useAction, useLoad, useSafeEffect } from "../ui/hooks";
 import { Field, Pager, ProblemNote, Section, Select, Show, Table, usePager } from "../ui/parts";
 import { Timesheets } from "./office/timesheets";
 import type { AttendanceChange, AttendanceWelcome, ClockedIn, Employee } from "./office/types";
@@ -30,7 +30,7 @@ function WhoIsIn() {
   // A change frame that skips a number means one was missed: join again (the welcome is the whole state).
   const [round, setRound] = useState(0);
   const seq = useRef<number | null>(null);
-  useEffect(() => {
+  useSafeEffect(() => {
     const live = joinLive(
       "/attendance/live",
       (frame) => {
@@ -94,7 +94,7 @@ function WhoIsIn() {
 function Employees({ canWrite }: { canWrite: boolean }) {
   const [active, setActive] = useState("true");
   const pager = usePager();
-  useEffect(() => pager.reset(), [active]);
+  useSafeEffect(() => pager.reset(), [active]);
   const employees = useLoad(
     () => api<Page<Employee>>("/employees", { query: { active, cursor: pager.cursor, limit: 25 } }),
     [active, pager.cursor],

@@ -1,7 +1,8 @@
+import { useSafeEffect } from "../ui/hooks";
 // Claims: the manual-review queue first (who waited longest at the top), any other status on demand, and
 // the chosen claim (?claim=<id>) with its photos, the automatic review's reasons, the decision and the
 // claim room's chat with the customer.
-import { useEffect } from "hono/jsx/dom";
+
 import { api } from "../api";
 import { money, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
@@ -20,7 +21,7 @@ export default function Claims(_props: ScreenProps) {
   const status = query.get("status") ?? "manual_review";
   const selected = query.get("claim") ?? "";
   const pager = usePager();
-  useEffect(() => pager.reset(), [status]);
+  useSafeEffect(() => pager.reset(), [status]);
   const claims = useLoad(
     () =>
       api<Page<Claim>>("/claims", {

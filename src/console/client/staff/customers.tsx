@@ -1,12 +1,12 @@
 // Customers: search by company or email, newest first with cursor paging (the address keeps the search),
 // each a link to their page; and a form to add one, for those who may.
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { day } from "../format";
 import { navigate, setQuery, useLocation } from "../router";
 import { may, type ScreenProps } from "../screen";
 import type { Page } from "../types";
-import { useAction, useLoad } from "../ui/hooks";
+import { useAction, useLoad, useSafeEffect } from "../ui/hooks";
 import { Field, Pager, ProblemNote, Section, Show, Table, usePager } from "../ui/parts";
 import type { Customer } from "./office/types";
 
@@ -15,7 +15,7 @@ export default function Customers({ me }: ScreenProps) {
   const q = query.get("q") ?? "";
   const [text, setText] = useState(q);
   const pager = usePager();
-  useEffect(() => pager.reset(), [q]);
+  useSafeEffect(() => pager.reset(), [q]);
   const customers = useLoad(
     () => api<Page<Customer>>("/customers", { query: { q, cursor: pager.cursor, limit: 25 } }),
     [q, pager.cursor],

@@ -1,6 +1,7 @@
+import { useSafeEffect } from "../ui/hooks";
 // Sales imports: upload a CSV read through a saved format (preview it first), the imports made, and the
 // chosen one (?job=<id>) live: rows read of the file's, the rate and time left, cancel, and its errors file.
-import { useEffect } from "hono/jsx/dom";
+
 import { api } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
@@ -20,7 +21,7 @@ export default function Imports(_props: ScreenProps) {
   const status = query.get("status") ?? "";
   const selected = query.get("job") ?? "";
   const pager = usePager();
-  useEffect(() => pager.reset(), [status]);
+  useSafeEffect(() => pager.reset(), [status]);
   const jobs = useLoad(
     () => api<Page<ImportJob>>("/imports", { query: { status, cursor: pager.cursor, limit: 20 } }),
     [status, pager.cursor],

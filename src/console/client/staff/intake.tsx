@@ -1,13 +1,13 @@
 // The intake monitor: per door and source, what came in over a period and how reading it went (the last
 // success and failure), and the records themselves, newest first, filtered by door, source, verdict and
 // outcome, with why one failed, its raw bytes, and a reprocess once its cause was fixed.
-import { useEffect, useMemo, useState } from "hono/jsx/dom";
+import { useMemo, useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
 import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
-import { useLoad } from "../ui/hooks";
+import { useLoad, useSafeEffect } from "../ui/hooks";
 import { Pager, Section, Select, Show, Table, usePager } from "../ui/parts";
 import { hrefWith } from "./back/common";
 import { IngestRecords } from "./back/ingest-records";
@@ -44,13 +44,13 @@ export default function Intake(_props: ScreenProps) {
   const stats = useLoad(() => api<IngestStats>("/ingest/stats", { query: { since } }), [since]);
   const pager = usePager();
   const key = JSON.stringify(filter);
-  useEffect(() => pager.reset(), [key]);
+  useSafeEffect(() => pager.reset(), [key]);
   const records = useLoad(
     () => api<Page<IngestRecord>>("/ingest", { query: { ...filter, cursor: pager.cursor, limit: 25 } }),
     [key, pager.cursor],
   );
   const [source, setSource] = useState(filter.source);
-  useEffect(() => setSource(filter.source), [filter.source]);
+  useSafeEffect(() => setSource(filter.source), [filter.source]);
 
   return (
     <>

@@ -1,13 +1,13 @@
 // Invoices and credit notes, newest first, each with its order's payment status and its PDF; an order's
 // money (?order=<id>): invoice, credit notes, payments and refunds, what is outstanding, and a payment to record.
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { day, money, words } from "../format";
 import { setQuery, useLocation } from "../router";
 import type { ScreenProps } from "../screen";
 import type { OrderListItem, Page } from "../types";
 import { FileLinks, useFile } from "../ui/files";
-import { useAction, useLoad } from "../ui/hooks";
+import { useAction, useLoad, useSafeEffect } from "../ui/hooks";
 import { Badge, Pager, ProblemNote, Section, Select, Show, Table, usePager } from "../ui/parts";
 import { hrefWith } from "./back/common";
 import { OrderMoney } from "./back/order-money";
@@ -24,7 +24,7 @@ export default function Invoices(_props: ScreenProps) {
   const customer = query.get("customer") ?? "";
   const selected = query.get("order") ?? "";
   const pager = usePager();
-  useEffect(() => pager.reset(), [kind, customer]);
+  useSafeEffect(() => pager.reset(), [kind, customer]);
   const list = useLoad(async (): Promise<Listed> => {
     const page = await api<Page<Invoice>>("/invoices", {
       query: { kind, customer_id: customer, cursor: pager.cursor, limit: 20 },

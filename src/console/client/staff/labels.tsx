@@ -1,6 +1,7 @@
+import { useSafeEffect } from "../ui/hooks";
 // Labels: make a label job (products' labels on a sheet or roll, or free codes), watch it render, download
 // its PDF, print it again; and the history of jobs. The chosen job is ?job=<id>.
-import { useEffect } from "hono/jsx/dom";
+
 import { api } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
@@ -22,7 +23,7 @@ export default function Labels(_props: ScreenProps) {
   const template = query.get("template") ?? "";
   const selected = query.get("job") ?? "";
   const pager = usePager();
-  useEffect(() => pager.reset(), [status, template]);
+  useSafeEffect(() => pager.reset(), [status, template]);
   const jobs = useLoad(
     () =>
       api<Page<LabelJob>>("/labels/jobs", { query: { status, template, cursor: pager.cursor, limit: 20 } }),

@@ -1,11 +1,11 @@
 // Orders: filters by status, kind and text, newest first with cursor paging; the address keeps the filters.
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import { api } from "../api";
 import { money, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
 import type { ScreenProps } from "../screen";
 import type { OrderListItem, Page } from "../types";
-import { useLoad } from "../ui/hooks";
+import { useLoad, useSafeEffect } from "../ui/hooks";
 import { Badge, Pager, Select, Show, Table, usePager } from "../ui/parts";
 
 export const STATUSES = [
@@ -26,7 +26,7 @@ export default function Orders(_props: ScreenProps) {
   const [text, setText] = useState(q);
   const pager = usePager();
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new filter starts at the first page
-  useEffect(() => pager.reset(), [status, kind, q]);
+  useSafeEffect(() => pager.reset(), [status, kind, q]);
   const orders = useLoad(
     () =>
       api<Page<OrderListItem>>("/orders", { query: { status, kind, q, cursor: pager.cursor, limit: 25 } }),

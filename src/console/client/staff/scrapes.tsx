@@ -1,13 +1,13 @@
 // Scrapes and store pulls: each scrape target's state (on, off, paused and why, failures in a row, last and
 // next run), run one now, switch it on or off, and the jobs it ran (?target=<id>); each Magento store
 // connection's last pull and error, pull it now, and its pulls (?connection=<id>).
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import { api, errorText } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
 import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
-import { useLoad } from "../ui/hooks";
+import { useLoad, useSafeEffect } from "../ui/hooks";
 import { Badge, Pager, Section, Show, Table, usePager } from "../ui/parts";
 import { hrefWith } from "./back/common";
 import { Connectors } from "./back/connectors";
@@ -149,7 +149,7 @@ export default function Scrapes(_props: ScreenProps) {
 
 function ScrapeJobs(props: { target: string; round: number; name: string | undefined }) {
   const pager = usePager();
-  useEffect(() => pager.reset(), [props.target]);
+  useSafeEffect(() => pager.reset(), [props.target]);
   const jobs = useLoad(
     () =>
       api<Page<ScrapeJob>>("/scrapes/jobs", {

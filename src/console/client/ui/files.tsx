@@ -1,8 +1,8 @@
 // Files from the API (PDFs, CSVs, error files) fetched with the session's token (a plain link would carry
 // none) into blob URLs: kept to open or save again, or handed straight to the browser's downloads.
-import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { useRef, useState } from "hono/jsx/dom";
 import { apiResponse, type CallOptions } from "../api";
-import { useAction } from "./hooks";
+import { useAction, useSafeEffect } from "./hooks";
 import { ProblemNote } from "./parts";
 
 export interface Fetched {
@@ -21,7 +21,7 @@ export function useFile() {
   const [file, setFile] = useState<Fetched | null>(null);
   const action = useAction();
   const current = useRef<string | null>(null);
-  useEffect(
+  useSafeEffect(
     () => () => {
       if (current.current) URL.revokeObjectURL(current.current);
     },

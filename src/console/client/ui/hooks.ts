@@ -4,8 +4,8 @@
 // applied, so a component rendered twice before that frame (mounted, then a state change) runs the same
 // effect twice and keeps only the second cleanup, and an effect of a render already superseded still runs.
 // A leaked subscription or fetch then sets state on a component that is gone, and hono draws it again where
-// it was: a stale copy of a screen under the next one. Screens use `useSafeEffect` for anything that
-// subscribes or fetches; it skips the stale and repeated runs.
+// it was: a stale copy of a screen under the next one. The console runs every effect through
+// `useSafeEffect` (never hono's useEffect directly); it skips the stale and repeated runs.
 import { useCallback, useEffect, useRef, useState } from "hono/jsx/dom";
 import { errorText } from "../api";
 

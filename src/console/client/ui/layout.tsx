@@ -1,17 +1,18 @@
 // The frame around every screen: who is signed in, the navigation their role has, and the screen's title
 // (focused after each move, so a screen reader announces where the person is).
 import type { Child } from "hono/jsx";
-import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { useRef, useState } from "hono/jsx/dom";
 import { navigate } from "../router";
 import { audienceOf, may } from "../screen";
 import { SCREENS } from "../screens";
 import { signOut } from "../session";
 import type { Me } from "../types";
+import { useSafeEffect } from "./hooks";
 
 export function Layout(props: { me: Me; path: string; title: string; children: Child }) {
   const heading = useRef<HTMLHeadingElement>(null);
   const [menuOpen, setMenuOpen] = useState(false);
-  useEffect(() => {
+  useSafeEffect(() => {
     document.title = `${props.title} · ROMS`;
     heading.current?.focus();
     setMenuOpen(false);

@@ -63,7 +63,11 @@ export function Field(props: {
   step?: string;
   accept?: string;
   placeholder?: string;
+  /** For `type="file"`: take several files. */
+  multiple?: boolean;
   onInput?: (value: string) => void;
+  /** For `type="file"`: the files picked (none when the pick was cleared). */
+  onFiles?: (files: File[]) => void;
 }) {
   const id = useId();
   const message = props.error instanceof ApiError ? props.error.field(props.name) : undefined;
@@ -75,7 +79,8 @@ export function Field(props: {
         id={id}
         name={props.name}
         type={props.type ?? "text"}
-        value={props.value ?? ""}
+        value={props.type === "file" ? undefined : (props.value ?? "")}
+        multiple={props.multiple}
         required={props.required}
         autocomplete={props.autocomplete}
         min={props.min}
@@ -85,6 +90,7 @@ export function Field(props: {
         aria-invalid={message ? "true" : undefined}
         aria-describedby={described || undefined}
         onInput={(e: Event) => props.onInput?.((e.target as HTMLInputElement).value)}
+        onChange={(e: Event) => props.onFiles?.([...((e.target as HTMLInputElement).files ?? [])])}
       />
       {props.hint && (
         <small id={`${id}-hint`} class="muted">

@@ -1,6 +1,6 @@
 // A room's chat and presence (an order's, a claim's): the history from the welcome, each message as it
 // comes, who is here now, and a box to write in. The room's other frames (status, events) go to `onEvent`.
-import { useEffect, useRef, useState } from "hono/jsx/dom";
+import { useRef, useState } from "hono/jsx/dom";
 import { clock } from "../format";
 import { joinLive, type Room, type RoomState } from "../live";
 import type { OrderMessage } from "../types";
@@ -56,7 +56,7 @@ export function RoomChat(props: {
     return () => live.close();
   }, [props.path]);
 
-  useEffect(() => {
+  useSafeEffect(() => {
     list.current?.scrollTo({ top: list.current.scrollHeight });
   }, [messages.length]);
 

@@ -2,12 +2,12 @@
 // the session's token into blob URLs), the automatic review rule by rule, the decision, its timeline and the
 // claim room's chat with the customer.
 import type { Child } from "hono/jsx";
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import { api, apiResponse } from "../../api";
 import { money, when, words } from "../../format";
 import { setQuery } from "../../router";
 import type { Order } from "../../types";
-import { useLoad } from "../../ui/hooks";
+import { useLoad, useSafeEffect } from "../../ui/hooks";
 import { Badge, Section, Show, Table } from "../../ui/parts";
 import { RoomChat } from "../../ui/room-chat";
 import { ClaimDecision } from "./claim-decide";
@@ -176,7 +176,7 @@ function factsOf(c: Claim, order: Order | null, company: string | undefined): [s
 function Photo(props: { url: string; alt: string }) {
   const [src, setSrc] = useState<string | null>(null);
   const [failed, setFailed] = useState<string | null>(null);
-  useEffect(() => {
+  useSafeEffect(() => {
     let url: string | null = null;
     let live = true;
     apiResponse(props.url, { headers: { accept: "image/*" } })

@@ -1,55 +1,19 @@
 // What the back-office screens share: polling while work runs, a file picker, text areas and check boxes,
 // tiles and facts, and links that keep filters. (Files fetched with the token: ui/files.tsx.)
 import type { Child } from "hono/jsx";
-import { useEffect, useId, useRef } from "hono/jsx/dom";
+import { useId, useRef } from "hono/jsx/dom";
 import { ApiError } from "../../api";
+import { useSafeEffect } from "../../ui/hooks";
 
 /** Calls `tick` every `ms` while `active` (a job that runs). */
 export function usePoll(active: boolean, tick: () => void, ms = 1000) {
   const latest = useRef(tick);
   latest.current = tick;
-  useEffect(() => {
+  useSafeEffect(() => {
     if (!active) return;
     const timer = setInterval(() => latest.current(), ms);
     return () => clearInterval(timer);
   }, [active, ms]);
-}
-
-/** A labelled file picker; the API's error for `name` shows beneath it. */
-export function FilePick(props: {
-  label: string;
-  name: string;
-  accept?: string;
-  error?: unknown;
-  hint?: string;
-  onPick: (file: File | null) => void;
-}) {
-  const id = useId();
-  const message = props.error instanceof ApiError ? props.error.field(props.name) : undefined;
-  return (
-    <div class="field">
-      <label for={id}>{props.label}</label>
-      <input
-        id={id}
-        type="file"
-        name={props.name}
-        accept={props.accept}
-        aria-invalid={message ? "true" : undefined}
-        aria-describedby={message ? `${id}-error` : props.hint ? `${id}-hint` : undefined}
-        onChange={(e: Event) => props.onPick((e.target as HTMLInputElement).files?.[0] ?? null)}
-      />
-      {props.hint && (
-        <small id={`${id}-hint`} class="muted">
-          {props.hint}
-        </small>
-      )}
-      {message && (
-        <small id={`${id}-error`} class="field-error">
-          {message}
-        </small>
-      )}
-    </div>
-  );
 }
 
 /** A labelled multi-line text box. */

@@ -1,11 +1,11 @@
 // Magento store connections: whether the token is set, the last success and error, pull now, and the pulls
 // of the chosen connection (?connection=<id>).
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import { api, errorText } from "../../api";
 import { count, when } from "../../format";
 import { setQuery, useLocation } from "../../router";
 import type { Page } from "../../types";
-import { useLoad } from "../../ui/hooks";
+import { useLoad, useSafeEffect } from "../../ui/hooks";
 import { Badge, Pager, Section, Show, Table, usePager } from "../../ui/parts";
 import { hrefWith } from "./common";
 import type { StoreConnection, StorePull } from "./types";
@@ -108,7 +108,7 @@ export function Connectors() {
 
 function Pulls(props: { id: string; round: number }) {
   const pager = usePager();
-  useEffect(() => pager.reset(), [props.id]);
+  useSafeEffect(() => pager.reset(), [props.id]);
   const pulls = useLoad(
     () =>
       api<Page<StorePull>>(`/connectors/${props.id}/pulls`, { query: { cursor: pager.cursor, limit: 20 } }),

@@ -5,7 +5,7 @@ import { api, apiResponse } from "../../api";
 import { count, fromMinor, when } from "../../format";
 import { useAction, useLoad } from "../../ui/hooks";
 import { Field, ProblemNote, Section, Select, Show, Table } from "../../ui/parts";
-import { Check, FilePick, TextArea } from "./common";
+import { Check, TextArea } from "./common";
 import type { ImportFormat, ImportJob, ImportPreview } from "./types";
 
 const HEAD_BYTES = 1024 * 1024;
@@ -86,14 +86,15 @@ export function ImportUpload(props: { onStarted: (job: ImportJob) => void }) {
             )
           }
         </Show>
-        <FilePick
+        <Field
           label="Sales CSV"
           name="file"
           accept=".csv,text/csv"
           hint="UTF-8 or Windows-1252, with its header line; up to 100 MiB."
           error={uploading.error}
-          onPick={(f) => {
-            setFile(f);
+          type="file"
+          onFiles={([f]) => {
+            setFile(f ?? null);
             setPreview(null);
           }}
         />

@@ -5,7 +5,6 @@ import { api, apiResponse } from "../../api";
 import { count } from "../../format";
 import { useAction, useLoad } from "../../ui/hooks";
 import { Field, ProblemNote, Section, Select } from "../../ui/parts";
-import { FilePick } from "./common";
 import type { BankMapping, Statement, StatementMapping } from "./types";
 
 const BLANK: StatementMapping = {
@@ -86,12 +85,13 @@ export function StatementUpload(props: { onImported: (statement: Statement) => v
               ))}
             </datalist>
           </div>
-          <FilePick
+          <Field
             label="Statement CSV"
             name="file"
+            type="file"
             accept=".csv,text/csv"
             error={importing.error}
-            onPick={setFile}
+            onFiles={([f]) => setFile(f ?? null)}
           />
         </div>
         <fieldset>

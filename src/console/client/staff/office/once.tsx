@@ -1,6 +1,7 @@
 // Two small parts for credentials: a secret shown once (ROMS keeps only its hash), and a destructive button
 // that asks again before it acts.
-import { useEffect, useId, useRef, useState } from "hono/jsx/dom";
+import { useId, useRef, useState } from "hono/jsx/dom";
+import { useSafeEffect } from "../../ui/hooks";
 
 /** A new secret (a password, an API key, a device token): shown now and never again. */
 export function Secret(props: { label: string; value: string; onDone: () => void }) {
@@ -54,7 +55,7 @@ export function ConfirmButton(props: {
 }) {
   const [asking, setAsking] = useState(false);
   const yes = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
+  useSafeEffect(() => {
     if (asking) yes.current?.focus();
   }, [asking]);
   if (!asking) {

@@ -1,11 +1,11 @@
 // People who sign in: search by name or email, filter by role and status, newest first; add one with a
 // role (a generated password is shown once), disable or re-enable them (disabling ends their sessions).
-import { useEffect, useState } from "hono/jsx/dom";
+import { useState } from "hono/jsx/dom";
 import { api } from "../../api";
 import { day, words } from "../../format";
 import { setQuery, useLocation } from "../../router";
 import type { Me, Page } from "../../types";
-import { useAction, useLoad } from "../../ui/hooks";
+import { useAction, useLoad, useSafeEffect } from "../../ui/hooks";
 import { Badge, Field, Pager, ProblemNote, Section, Select, Show, Table, usePager } from "../../ui/parts";
 import { ConfirmButton, Secret } from "./once";
 import type { CreatedUser, RoleInfo, User } from "./types";
@@ -17,7 +17,7 @@ export function Users(props: { me: Me; roles: RoleInfo[]; canWrite: boolean }) {
   const status = query.get("status") ?? "";
   const [text, setText] = useState(q);
   const pager = usePager();
-  useEffect(() => pager.reset(), [q, role, status]);
+  useSafeEffect(() => pager.reset(), [q, role, status]);
   const users = useLoad(
     () => api<Page<User>>("/users", { query: { q, role, status, cursor: pager.cursor, limit: 25 } }),
     [q, role, status, pager.cursor],

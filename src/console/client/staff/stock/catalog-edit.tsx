@@ -75,8 +75,7 @@ export function EditProduct(props: { product: Product; onSaved: (p: Product) => 
       done(next, `${next.sku} is saved.`);
     });
   };
-  const chooseImage = (event: Event) => {
-    const file = (event.target as HTMLInputElement).files?.[0];
+  const chooseImage = ([file]: File[]) => {
     if (!file) return;
     setSaved(null);
     void upload.run(async () => {
@@ -89,7 +88,6 @@ export function EditProduct(props: { product: Product; onSaved: (p: Product) => 
     });
   };
   const descriptionId = `description-${p.id}`;
-  const imageId = `image-${p.id}`;
   return (
     <section class="card" aria-label={`Edit ${p.sku}`}>
       <header class="card-head">
@@ -140,10 +138,13 @@ export function EditProduct(props: { product: Product; onSaved: (p: Product) => 
         </button>
       </form>
       <ProblemNote error={action.error} />
-      <div class="field">
-        <label for={imageId}>Image (PNG, JPEG or WebP, at most 5 MiB)</label>
-        <input id={imageId} type="file" accept="image/png,image/jpeg,image/webp" onChange={chooseImage} />
-      </div>
+      <Field
+        label="Image (PNG, JPEG or WebP, at most 5 MiB)"
+        name="image"
+        type="file"
+        accept="image/png,image/jpeg,image/webp"
+        onFiles={chooseImage}
+      />
       {image && <img class="product-image" src={image} alt={`${p.name}`} width={160} />}
       <ProblemNote error={upload.error} />
       {saved && (
