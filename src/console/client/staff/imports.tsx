@@ -9,7 +9,7 @@ import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Badge, Pager, Section, Select, Show, Table, usePager } from "../ui/parts";
-import { hrefWith, usePoll } from "./back/common";
+import { hrefWith, usePoll, withPolled } from "./back/common";
 import { ImportJobView, running } from "./back/import-job";
 import { ImportUpload } from "./back/import-upload";
 import type { ImportJob } from "./back/types";
@@ -33,13 +33,7 @@ export default function Imports(_props: ScreenProps) {
     [selected],
   );
   usePoll(running(job.data ?? undefined), job.reload, 1000);
-  const rowsOf = (items: ImportJob[]) => {
-    const current = job.data;
-    if (!current || current.id !== selected) return items;
-    return items.some((j) => j.id === current.id)
-      ? items.map((j) => (j.id === current.id ? current : j))
-      : [current, ...items];
-  };
+  const rowsOf = (items: ImportJob[]) => withPolled(items, job.data, selected);
 
   return (
     <>

@@ -9,7 +9,7 @@ import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Badge, Pager, Section, Select, Show, Table, usePager } from "../ui/parts";
-import { hrefWith, usePoll } from "./back/common";
+import { hrefWith, usePoll, withPolled } from "./back/common";
 import { LabelJobView, rendering, sourceText } from "./back/label-job";
 import { NewLabelJobForm } from "./back/label-new";
 import type { LabelJob } from "./back/types";
@@ -40,13 +40,7 @@ export default function Labels(_props: ScreenProps) {
     setQuery({ job: next.id });
     jobs.reload();
   };
-  const rowsOf = (items: LabelJob[]) => {
-    const current = job.data;
-    if (!current || current.id !== selected) return items;
-    return items.some((j) => j.id === current.id)
-      ? items.map((j) => (j.id === current.id ? current : j))
-      : [current, ...items];
-  };
+  const rowsOf = (items: LabelJob[]) => withPolled(items, job.data, selected);
 
   return (
     <>

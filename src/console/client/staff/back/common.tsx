@@ -5,6 +5,18 @@ import { useId, useRef } from "hono/jsx/dom";
 import { ApiError } from "../../api";
 import { useSafeEffect } from "../../ui/hooks";
 
+/** A list's rows with the selected job as polled (fresher than the list), first when the list lacks it. */
+export function withPolled<T extends { id: string }>(
+  items: T[],
+  polled: T | null | undefined,
+  selected: string | null,
+): T[] {
+  if (!polled || polled.id !== selected) return items;
+  return items.some((j) => j.id === polled.id)
+    ? items.map((j) => (j.id === polled.id ? polled : j))
+    : [polled, ...items];
+}
+
 /** Calls `tick` every `ms` while `active` (a job that runs). */
 export function usePoll(active: boolean, tick: () => void, ms = 1000) {
   const latest = useRef(tick);
