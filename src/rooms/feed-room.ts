@@ -47,6 +47,7 @@ export class FeedRoom extends Room {
   announce(events: DomainEvent[]): number {
     const sql = this.ctx.storage.sql;
     let kept = 0;
+    let last = 0;
     for (const event of events) {
       // Looked up first: an insert that conflicts would still use up a seq and leave a hole in the feed.
       if (sql.exec("SELECT 1 FROM feed_events WHERE id = ?", event.id).toArray().length > 0) continue;
@@ -61,14 +62,12 @@ export class FeedRoom extends Room {
         )
         .one();
       kept++;
+      last = row.seq;
       this.broadcast({ type: "event", ...entryOf(row) } satisfies FeedEventFrame);
     }
-    if (kept > 0) {
-      sql.exec(
-        "DELETE FROM feed_events WHERE seq < (SELECT seq FROM feed_events ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-        FEED_KEPT - 1,
-      );
-    }
+    // Seqs have no holes (a repeat is skipped before it could take one), so the newest FEED_KEPT events
+    // are those above last - FEED_KEPT: a range on the key, not a walk over the kept events.
+    if (kept > 0) sql.exec("DELETE FROM feed_events WHERE seq <= ?", last - FEED_KEPT);
     return kept;
   }
 
