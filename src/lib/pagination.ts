@@ -1,6 +1,6 @@
 // Keyset pagination: the cursor is the sort key of the last row seen, opaque to clients.
 import { z } from "@hono/zod-openapi";
-import { and, desc, eq, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, or, type Placeholder, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn, SQLiteSelect } from "drizzle-orm/sqlite-core";
 import { badRequest } from "./problem";
 
@@ -51,8 +51,11 @@ export const toPage = <R>(rows: R[], limit: number, keyOf: (row: R) => CursorKey
 export type NewestCursor = readonly [at: string | number, id: string];
 
 /** Rows after the cursor's row in a list ordered by (time, id), newest first. */
-const olderThan = (time: SQLiteColumn, id: SQLiteColumn, after: NewestCursor): SQL =>
-  or(lt(time, after[0]), and(eq(time, after[0]), lt(id, after[1]))) as SQL;
+const olderThan = (
+  time: SQLiteColumn,
+  id: SQLiteColumn,
+  after: NewestCursor | readonly [Placeholder, Placeholder],
+): SQL => or(lt(time, after[0]), and(eq(time, after[0]), lt(id, after[1]))) as SQL;
 
 export function decodeNewest(cursor: string | undefined): NewestCursor | undefined {
   const key = decodeCursor(cursor, 2);
@@ -81,4 +84,20 @@ export async function newestFirst<Q extends SQLiteSelect>(
     .orderBy(desc(key.time), desc(key.id))
     .limit(page.limit + 1)) as Awaited<Q>[number][];
   return toPage(rows, page.limit, (row) => [...keyOf(row)]);
+}
+
+/**
+ * The same paging for a prepared read (src/db/prepared.ts), whose values are placeholders: its where ANDs
+ * `olderThanCursor` in the shape that has a cursor, it orders by (time, id) descending and limits to the
+ * `limit` placeholder; `cursorValues` gives those placeholders' values, and `toPage` makes the page.
+ */
+export const olderThanCursor = (time: SQLiteColumn, id: SQLiteColumn): SQL =>
+  olderThan(time, id, [sql.placeholder("after_at"), sql.placeholder("after_id")]);
+
+export function cursorValues(page: { limit: number; cursor?: string | undefined }) {
+  const after = decodeNewest(page.cursor);
+  return {
+    hasCursor: after !== undefined,
+    values: { limit: page.limit + 1, ...(after && { after_at: after[0], after_id: after[1] }) },
+  };
 }

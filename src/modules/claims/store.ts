@@ -4,7 +4,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { claimEvents, claimLines, claimPhotos, claims } from "../../db/schema/claims";
 import type { Env } from "../../env";
-import { assertion, type Statement } from "../../lib/batch";
+import { assertion, type DrizzleStatement, type Statement } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { notFound } from "../../lib/problem";
 import { claimRoom, publishInOrder } from "../../rooms/stubs";
@@ -56,7 +56,7 @@ export interface ClaimEventInput {
 }
 
 /** The one claim event writer: every change of a claim writes one in the same batch. */
-export const claimEvent = (db: Db, e: ClaimEventInput): Statement =>
+export const claimEvent = (db: Db, e: ClaimEventInput): DrizzleStatement =>
   db.insert(claimEvents).values({
     id: newId(),
     claimId: e.claimId,

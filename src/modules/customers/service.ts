@@ -1,6 +1,7 @@
 // Customers (the businesses we sell to). Customer users see only their own record: a foreign id is 404.
 import { eq, or, type SQL, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
+import { prepared } from "../../db/prepared";
 import { type Address, customers } from "../../db/schema/customers";
 import type { Env } from "../../env";
 import { newId } from "../../lib/ids";
@@ -28,9 +29,15 @@ export const toCustomerView = (c: CustomerRow) => ({
   updated_at: c.updatedAt,
 });
 
+const customerIdRow = prepared((db) =>
+  db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(eq(customers.id, sql.placeholder("id"))),
+);
+
 /** For a caller's batch: the customer's id, when it exists. */
-export const customerRead = (db: Db, id: string) =>
-  db.select({ id: customers.id }).from(customers).where(eq(customers.id, id));
+export const customerRead = (db: Db, id: string) => customerIdRow.bind(db, { id });
 
 export async function customerExists(env: Env, id: string): Promise<boolean> {
   return (await env.DB.prepare("SELECT 1 AS one FROM customers WHERE id = ?").bind(id).first()) !== null;

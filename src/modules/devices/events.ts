@@ -9,6 +9,7 @@ import { devices } from "../../db/schema/auth";
 import { deviceEvents } from "../../db/schema/devices";
 import { scans } from "../../db/schema/warehouse";
 import type { Env } from "../../env";
+import { runBatch } from "../../lib/batch";
 import { newId } from "../../lib/ids";
 import { tooManyRequests } from "../../lib/problem";
 import { utc } from "../../lib/time";
@@ -129,7 +130,7 @@ export async function receiveDeviceEvents(
       .onConflictDoNothing();
   });
   const refused = checked.filter((c) => "reason" in c).length;
-  const [, , ...results] = await db.batch([
+  const [, , ...results] = await runBatch(db, [
     db
       .update(devices)
       .set({ lastSeenAt: receivedAt, ...(agentVersion && { agentVersion: agentVersion.slice(0, 64) }) })
@@ -143,7 +144,7 @@ export async function receiveDeviceEvents(
     ...inserts,
     ...cards.statements,
     ...scanRows,
-  ] as const);
+  ]);
   const taken = results.slice(0, inserts.length) as { eventId: string }[][];
   const outcomes = cards.outcomes(results.slice(inserts.length));
   const byRow = new Map(cardReads.map((r, i) => [r.rowId, outcomes[i]]));

@@ -1,6 +1,7 @@
 // Reading stock levels: one level, what is available per product, and where an order's lines can be held.
-import { and, eq, inArray, isNull, type SQL, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
+import { type Bound, prepared, readBatch } from "../../db/prepared";
 import { products } from "../../db/schema/catalog";
 import { locations, stockLevels } from "../../db/schema/inventory";
 import type { Env } from "../../env";
@@ -84,27 +85,38 @@ export interface StockOptions {
  * The reads of products' stock options — by id, or by SKU for callers that know only SKUs — for a caller's
  * batch, in statements under D1's bound-parameter limit. Deleted products are not found.
  */
+/** Products by id or by SKU (a JSON array of them: one statement for any number), with their levels. */
+const stockOptionRows = prepared((db, by: "ids" | "skus") =>
+  db
+    .select({
+      productId: products.id,
+      sku: products.sku,
+      allowBackorder: products.allowBackorder,
+      locationId: stockLevels.locationId,
+      available: sql<number | null>`${stockLevels.onHand} - ${stockLevels.reserved}`,
+    })
+    .from(products)
+    .leftJoin(stockLevels, eq(stockLevels.productId, products.id))
+    .where(
+      and(
+        isNull(products.deletedAt),
+        inArray(
+          by === "ids" ? products.id : products.sku,
+          sql`(SELECT value FROM json_each(${sql.placeholder("keys")}))`,
+        ),
+      ),
+    ),
+);
+
 export function stockOptionsReads(db: Db, by: { ids?: string[]; skus?: string[] }) {
   const ids = [...new Set(by.ids ?? [])];
   const skus = [...new Set(by.skus ?? [])];
-  const query = (where: SQL) =>
-    db
-      .select({
-        productId: products.id,
-        sku: products.sku,
-        allowBackorder: products.allowBackorder,
-        locationId: stockLevels.locationId,
-        available: sql<number | null>`${stockLevels.onHand} - ${stockLevels.reserved}`,
-      })
-      .from(products)
-      .leftJoin(stockLevels, eq(stockLevels.productId, products.id))
-      .where(and(isNull(products.deletedAt), where));
   return [
-    ...paramChunks(ids).map((chunk) => query(inArray(products.id, chunk))),
-    ...paramChunks(skus).map((chunk) => query(inArray(products.sku, chunk))),
+    ...(ids.length ? [stockOptionRows.bind(db, { keys: JSON.stringify(ids) }, "ids")] : []),
+    ...(skus.length ? [stockOptionRows.bind(db, { keys: JSON.stringify(skus) }, "skus")] : []),
   ];
 }
-type OptionRow = Awaited<ReturnType<typeof stockOptionsReads>[number]>[number];
+type OptionRow = ReturnType<typeof stockOptionRows.bind> extends Bound<infer R> ? R : never;
 
 /** Stock options by product id, and product ids by SKU, from what stockOptionsReads returned. */
 export function toStockOptions(rows: OptionRow[]) {
@@ -127,10 +139,8 @@ export function toStockOptions(rows: OptionRow[]) {
 /** Stock options of many products in one round trip (products that do not exist are absent). */
 export async function stockOptions(env: Env, productIds: string[]): Promise<Map<string, StockOptions>> {
   const db = getDb(env.DB);
-  const reads = stockOptionsReads(db, { ids: productIds });
-  const [first, ...rest] = reads;
-  if (!first) return new Map();
-  return toStockOptions((await db.batch([first, ...rest])).flat()).options;
+  const rows = await readBatch(db, stockOptionsReads(db, { ids: productIds }));
+  return toStockOptions(rows.flat()).options;
 }
 
 /**

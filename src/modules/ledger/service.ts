@@ -6,7 +6,7 @@ import { and, asc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
 import { ledgerEntries } from "../../db/schema/ledger";
 import type { Env } from "../../env";
-import { paramChunks, type Statement } from "../../lib/batch";
+import { type DrizzleStatement, paramChunks } from "../../lib/batch";
 import { isUniqueViolation } from "../../lib/db-errors";
 import { newId } from "../../lib/ids";
 import { money } from "../../lib/money";
@@ -48,7 +48,7 @@ export type NewEntry = Omit<EntryRow, "seq" | "balanceAfterMinor" | "createdAt">
  * `onlyIf`: posted only when this holds when the statement runs (billing posts a document's entry only when
  * its own batch wrote the document).
  */
-export function ledgerPosting(db: Db, e: NewEntry, at: string, onlyIf?: SQL): Statement {
+export function ledgerPosting(db: Db, e: NewEntry, at: string, onlyIf?: SQL): DrizzleStatement {
   const delta = e.direction === "debit" ? e.amountMinor : -e.amountMinor;
   const mine = sql`FROM ${ledgerEntries} WHERE ${ledgerEntries.customerId} = ${e.customerId}`;
   return db.insert(ledgerEntries).select(

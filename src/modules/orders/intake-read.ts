@@ -1,6 +1,7 @@
 // What the one intake path decides from: the content hash of an intake, and one read of the order, its
 // products' stock and the customer.
 import type { Db } from "../../db";
+import { readBatch } from "../../db/prepared";
 import { sha256Hex } from "../../lib/hash";
 import { badRequest } from "../../lib/problem";
 import { customerRead } from "../customers/service";
@@ -8,6 +9,7 @@ import { stockOptionsReads, toStockOptions } from "../inventory/levels";
 import type { DraftLine } from "./lines";
 import type { OrderIntake } from "./schemas";
 import { loadedFrom, orderReads } from "./store";
+import type { LineRow, OrderRow } from "./view";
 
 /** Content hash of an intake: the same content, however its keys are ordered, hashes the same. */
 export async function intakeHash(intake: OrderIntake): Promise<string> {
@@ -30,13 +32,13 @@ export async function readForIntake(db: Db, intake: OrderIntake) {
   const given = intake.lines ?? [];
   const ids = given.flatMap((l) => (l.product_id ? [l.product_id] : []));
   const skus = given.filter((l) => !l.product_id).map((l) => l.sku);
-  const [order, lines, ...rest] = await db.batch([
+  const [order, lines, ...rest] = (await readBatch(db, [
     ...orderReads(db, key),
     ...stockOptionsReads(db, { ids, skus }),
     ...(intake.customer_id ? [customerRead(db, intake.customer_id)] : []),
-  ]);
+  ])) as [OrderRow[], LineRow[], ...unknown[][]];
   const customer = intake.customer_id ? rest.pop() : undefined;
-  const stock = rest as Awaited<ReturnType<typeof stockOptionsReads>[number]>[];
+  const stock = rest as Parameters<typeof toStockOptions>[0][];
   if (customer && customer.length === 0) {
     throw badRequest("No such customer.", [{ in: "body", path: "customer_id", message: "No such customer" }]);
   }

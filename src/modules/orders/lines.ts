@@ -3,6 +3,7 @@
 // written — for orders placed from carts, through intake, and for lines intake replaces.
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db";
+import { preparedInsert } from "../../db/prepared";
 import { orderLines } from "../../db/schema/orders";
 import type { Env } from "../../env";
 import type { Statement } from "../../lib/batch";
@@ -105,6 +106,8 @@ export const orderMovementContext = (orderId: string, actorId: string | null): M
 });
 
 /** The one line writer: the line row, and the reservation of what it holds. */
+const insertLine = preparedInsert(orderLines);
+
 export function writeLines(
   db: Db,
   lines: PlannedLine[],
@@ -117,7 +120,7 @@ export function writeLines(
       planMovement(db, reserveLeg(l.productId as string, l.locationId as string, l.reserved), ctx, { at }),
     );
   const statements: Statement[] = [
-    ...lines.map(({ wanted: _wanted, ...row }) => db.insert(orderLines).values(row)),
+    ...lines.map(({ wanted: _wanted, ...row }) => insertLine(db, row)),
     ...movements.flatMap((m) => m.statements),
   ];
   return { statements, movements };

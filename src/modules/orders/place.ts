@@ -3,7 +3,6 @@
 // whole (then placement is planned again).
 import { type Db, getDb } from "../../db";
 import type { Address } from "../../db/schema/customers";
-import { orders } from "../../db/schema/orders";
 import type { Env } from "../../env";
 import { failedAssertion, type Statement } from "../../lib/batch";
 import { isUniqueViolation } from "../../lib/db-errors";
@@ -143,7 +142,7 @@ async function planPlacement(
   const short = lines.filter((l) => l.fill === "short");
   const statements: Statement[] = [
     number.statement,
-    db.insert(orders).values({ ...order, number: number.number }),
+    number.insert(order),
     ...written.statements,
     orderEvent(db, {
       orderId: id,

@@ -2,12 +2,13 @@
 // dashboards of customers and of the shop.
 import { and, asc, count, desc, eq, getTableColumns, gte, inArray, lt, sql } from "drizzle-orm";
 import { getDb } from "../../db";
+import { prepared } from "../../db/prepared";
 import { orderEvents, orders } from "../../db/schema/orders";
 import { ordersFts } from "../../db/search";
 import type { Env } from "../../env";
 import { paramChunks } from "../../lib/batch";
 import { money } from "../../lib/money";
-import { newestFirst } from "../../lib/pagination";
+import { cursorValues, olderThanCursor, toPage } from "../../lib/pagination";
 import { prefixTerms, searchWords } from "../../lib/search";
 import { startOfDay } from "../../lib/zone";
 import { audienceOf, customerScope, type Principal } from "../auth/principal";
@@ -50,35 +51,66 @@ function ftsMatch(filter: OrderFilter): string | undefined {
   return terms.join(" AND ");
 }
 
+/**
+ * The list's read, prepared per shape (which filters apply; src/db/prepared.ts): the one read every
+ * order list, dashboard table and console screen runs, so it is built once per isolate, not per request.
+ */
+const orderList = prepared((db, shape: string) => {
+  const has = (flag: string) => shape.includes(flag);
+  // Searching, the matches drive (CROSS JOIN fixes the join order), within their buckets.
+  const query = has("q")
+    ? db.select(getTableColumns(orders)).from(ordersFts).crossJoin(orders).$dynamic()
+    : db.select().from(orders).$dynamic();
+  return query
+    .where(
+      and(
+        has("q") ? sql`${ordersFts} MATCH ${sql.placeholder("match")}` : undefined,
+        has("q") ? sql`${orders}.rowid = ${ordersFts.rowid}` : undefined,
+        has("c") ? eq(orders.customerId, sql.placeholder("customer")) : undefined,
+        has("s") ? eq(orders.status, sql.placeholder("status")) : undefined,
+        has("k") ? eq(orders.kind, sql.placeholder("kind")) : undefined,
+        has("o") ? eq(orders.source, sql.placeholder("source")) : undefined,
+        has("f") ? gte(orders.placedAt, sql.placeholder("from")) : undefined,
+        has("t") ? lt(orders.placedAt, sql.placeholder("to")) : undefined,
+        has("a") ? olderThanCursor(orders.placedAt, orders.id) : undefined,
+      ),
+    )
+    .orderBy(desc(orders.placedAt), desc(orders.id))
+    .limit(sql.placeholder("limit"));
+});
+
 /** Newest placed first, keyset on (placed_at, id). Customers see their own orders only. */
 export async function listOrders(env: Env, principal: Principal, filter: OrderFilter) {
   const scope = customerScope(principal);
   const match = filter.q === undefined ? undefined : ftsMatch(filter);
   if (filter.q !== undefined && match === undefined) return { items: [], next_cursor: null };
-  const db = getDb(env.DB);
-  // Searching, the matches drive (CROSS JOIN fixes the join order), within their buckets.
-  const query =
-    match === undefined
-      ? db.select().from(orders).$dynamic()
-      : db.select(getTableColumns(orders)).from(ordersFts).crossJoin(orders).$dynamic();
   const customer = scope ?? filter.customer_id;
-  const page = await newestFirst(
-    query,
-    { time: orders.placedAt, id: orders.id },
-    [
-      match === undefined ? undefined : sql`${ordersFts} MATCH ${match}`,
-      match === undefined ? undefined : sql`${orders}.rowid = ${ordersFts.rowid}`,
-      customer ? eq(orders.customerId, customer) : undefined,
-      filter.status ? eq(orders.status, filter.status) : undefined,
-      filter.kind ? eq(orders.kind, filter.kind) : undefined,
-      filter.source ? eq(orders.source, filter.source) : undefined,
-      // Times arrive as RFC 3339 with any offset; stored ones are UTC, so compare in UTC.
-      filter.from ? gte(orders.placedAt, new Date(filter.from).toISOString()) : undefined,
-      filter.to ? lt(orders.placedAt, new Date(filter.to).toISOString()) : undefined,
-    ],
-    filter,
-    (o) => [o.placedAt, o.id],
-  );
+  const cursor = cursorValues(filter);
+  const values = {
+    ...cursor.values,
+    match,
+    customer,
+    status: filter.status,
+    kind: filter.kind,
+    source: filter.source,
+    // Times arrive as RFC 3339 with any offset; stored ones are UTC, so compare in UTC.
+    from: filter.from && new Date(filter.from).toISOString(),
+    to: filter.to && new Date(filter.to).toISOString(),
+  };
+  const shape = [
+    match !== undefined && "q",
+    customer && "c",
+    filter.status && "s",
+    filter.kind && "k",
+    filter.source && "o",
+    filter.from && "f",
+    filter.to && "t",
+    cursor.hasCursor && "a",
+  ]
+    .filter(Boolean)
+    .join("");
+  const rows = await orderList.all(getDb(env.DB), values, shape);
+  const page = toPage(rows, filter.limit, (o) => [o.placedAt, o.id]);
   const audience = audienceOf(principal);
   return { items: page.items.map((o) => toOrderSummary(o, audience)), next_cursor: page.next_cursor };
 }

@@ -2,6 +2,7 @@
 // guard every write carries, order numbers, and telling the order's room what changed.
 import { and, asc, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import { type Db, getDb } from "../../db";
+import { prepared, preparedInsert, readBatch } from "../../db/prepared";
 import { orderCounters, orderEvents, orderLines, orders } from "../../db/schema/orders";
 import type { Env } from "../../env";
 import { assertion, clearAssertions, hasAssertions, runBatch, type Statement } from "../../lib/batch";
@@ -19,22 +20,36 @@ export interface LoadedOrder {
 
 export type OrderKey = string | { source: string; externalRef: string };
 
-const whereKey = (key: OrderKey) =>
-  typeof key === "string"
-    ? eq(orders.id, key)
-    : and(eq(orders.source, key.source), eq(orders.externalRef, key.externalRef));
+const byKey = (by: string) =>
+  by === "id"
+    ? eq(orders.id, sql.placeholder("id"))
+    : and(eq(orders.source, sql.placeholder("source")), eq(orders.externalRef, sql.placeholder("ref")));
 
-/** The two reads of an order and its lines, for a caller's batch. */
+/** An order's row, and its lines, by id or by (source, external_ref): prepared, read on every order call. */
+const orderRow = prepared((db, by: "id" | "ref") => db.select().from(orders).where(byKey(by)));
+const orderLineRows = prepared((db, by: "id" | "ref") =>
+  db
+    .select(getTableColumns(orderLines))
+    .from(orderLines)
+    .innerJoin(orders, eq(orders.id, orderLines.orderId))
+    .where(byKey(by))
+    .orderBy(asc(orderLines.lineNo)),
+);
+
+const orderNumber = prepared((db) =>
+  db
+    .select({ number: orders.number })
+    .from(orders)
+    .where(eq(orders.id, sql.placeholder("id"))),
+);
+
+/** The two reads of an order and its lines, for a caller's batch (runBatch or readBatch). */
 export function orderReads(db: Db, key: OrderKey) {
-  return [
-    db.select().from(orders).where(whereKey(key)),
-    db
-      .select(getTableColumns(orderLines))
-      .from(orderLines)
-      .innerJoin(orders, eq(orders.id, orderLines.orderId))
-      .where(whereKey(key))
-      .orderBy(asc(orderLines.lineNo)),
-  ] as const;
+  const [by, values] =
+    typeof key === "string"
+      ? (["id", { id: key }] as const)
+      : (["ref", { source: key.source, ref: key.externalRef }] as const);
+  return [orderRow.bind(db, values, by), orderLineRows.bind(db, values, by)] as const;
 }
 
 export const loadedFrom = (order: OrderRow[], lines: LineRow[]): LoadedOrder | undefined =>
@@ -43,7 +58,7 @@ export const loadedFrom = (order: OrderRow[], lines: LineRow[]): LoadedOrder | u
 /** An order and its lines in one round trip, by id or by (source, external_ref). */
 export async function loadOrder(env: Env, key: OrderKey): Promise<LoadedOrder | undefined> {
   const db = getDb(env.DB);
-  const [order, lines] = await db.batch(orderReads(db, key));
+  const [order, lines] = await readBatch(db, orderReads(db, key));
   return loadedFrom(order, lines);
 }
 
@@ -84,8 +99,10 @@ export interface EventInput {
 }
 
 /** The one event writer: every state change of an order writes one of these in the same batch. */
+const insertEvent = preparedInsert(orderEvents);
+
 export const orderEvent = (db: Db, e: EventInput): Statement =>
-  db.insert(orderEvents).values({
+  insertEvent(db, {
     id: newId(),
     orderId: e.orderId,
     type: e.type,
@@ -110,14 +127,24 @@ export const unchangedSince = (db: Db, order: Pick<OrderRow, "id" | "version">):
  * fails takes its increment back with it). The year is the one in which ROMS received the order, not what a
  * sender claims as its placing time, so numbers always read R-<4 digits>-<6 digits> and follow arrival.
  */
+const countOrder = prepared((db) =>
+  db
+    .insert(orderCounters)
+    .values({ year: sql.placeholder("year"), last: sql`1` })
+    .onConflictDoUpdate({ target: orderCounters.year, set: { last: sql`${orderCounters.last} + 1` } }),
+);
+
+/** A new order's row, its number taken from its year's counter (counted in the same batch). */
+const insertOrder = preparedInsert(orders, {
+  number: sql`(SELECT 'R-' || ${sql.placeholder("year_text")} || '-' || printf('%06d', last) FROM order_counters WHERE year = ${sql.placeholder("year")})`,
+});
+
 export function numberAllocation(db: Db, received: Date) {
   const year = received.getUTCFullYear();
   return {
-    statement: db
-      .insert(orderCounters)
-      .values({ year, last: 1 })
-      .onConflictDoUpdate({ target: orderCounters.year, set: { last: sql`${orderCounters.last} + 1` } }),
-    number: sql`(SELECT 'R-' || ${String(year)} || '-' || printf('%06d', last) FROM order_counters WHERE year = ${year})`,
+    statement: countOrder.bind(db, { year }),
+    /** The order's insert, numbered by this allocation. */
+    insert: (order: OrderRow) => insertOrder(db, order, { year, year_text: String(year) }),
   };
 }
 
@@ -145,10 +172,7 @@ export async function commitOrder(
   const guarded = [...(readAt ? [unchangedSince(db, readAt)] : []), ...statements];
   const writes = hasAssertions(guarded) ? [...guarded, clearAssertions(db)] : guarded;
   if (planned) {
-    const results = await runBatch(db, [
-      ...writes,
-      db.select({ number: orders.number }).from(orders).where(eq(orders.id, orderId)),
-    ]);
+    const results = await runBatch(db, [...writes, orderNumber.bind(db, { id: orderId })]);
     const [row] = results.at(-1) as { number: string }[];
     return { order: { ...planned.order, number: row?.number ?? planned.order.number }, lines: planned.lines };
   }

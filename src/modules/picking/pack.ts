@@ -21,7 +21,7 @@ import {
   sourceOf,
 } from "../orders/store";
 import { checkMovePermission, transition } from "../orders/transition";
-import { type OrderView, toOrderView } from "../orders/view";
+import { type LineRow, type OrderRow, type OrderView, toOrderView } from "../orders/view";
 
 type ParcelRow = typeof parcels.$inferSelect;
 type PickRow = Pick<
@@ -66,19 +66,21 @@ function unpickedLines(state: LoadedOrder, picks: PickRow[]) {
 
 async function orderWithPicks(env: Env, orderId: string) {
   const db = getDb(env.DB);
-  const [order, lines, picks] = await db.batch([
-    ...orderReads(db, orderId),
-    db
-      .select({
-        orderLineId: pickLines.orderLineId,
-        productId: pickLines.productId,
-        quantity: pickLines.quantity,
-        picked: pickLines.picked,
-        shortQuantity: pickLines.shortQuantity,
-      })
-      .from(pickLines)
-      .where(eq(pickLines.orderId, orderId)),
-  ]);
+  const picksRead = db
+    .select({
+      orderLineId: pickLines.orderLineId,
+      productId: pickLines.productId,
+      quantity: pickLines.quantity,
+      picked: pickLines.picked,
+      shortQuantity: pickLines.shortQuantity,
+    })
+    .from(pickLines)
+    .where(eq(pickLines.orderId, orderId));
+  const [order, lines, picks] = (await runBatch(db, [...orderReads(db, orderId), picksRead])) as [
+    OrderRow[],
+    LineRow[],
+    Awaited<typeof picksRead>,
+  ];
   const state = loadedFrom(order, lines);
   if (!state) throw notFound("No such order.");
   return { state, picks };
@@ -186,10 +188,10 @@ export async function shipOrder(
   input: ShipmentInput,
 ): Promise<OrderView> {
   const db = getDb(env.DB);
-  const [order, lines, [packed]] = await db.batch([
+  const [order, lines, [packed]] = (await runBatch(db, [
     ...orderReads(db, orderId),
     db.select({ parcels: count() }).from(parcels).where(eq(parcels.orderId, orderId)),
-  ]);
+  ])) as [OrderRow[], LineRow[], { parcels: number }[]];
   const state = loadedFrom(order, lines);
   if (!state) throw notFound("No such order.");
   checkMovePermission(principal, state.order.status, "shipped");
