@@ -7,10 +7,12 @@ function setup(thread)
 end
 
 local counter = 0
+-- Unique per wrk run (bench/wrk.mjs sets it): a later run must not repeat an earlier run's references.
+local run = os.getenv("BENCH_RUN") or tostring(os.time())
 request = function()
   counter = counter + 1
   local body = string.format(
-    '{"external_ref":"%d-%d-%d","customer":"Bench Customer","currency":"EUR","total_minor":%d}',
-    tid, counter, math.random(1, 1000000000), 1999 + counter)
+    '{"external_ref":"%s-%d-%d-%d","customer":"Bench Customer","currency":"EUR","total_minor":%d}',
+    run, tid, counter, math.random(1, 1000000000), 1999 + counter)
   return wrk.format("POST", "/orders", { ["Content-Type"] = "application/json" }, body)
 end

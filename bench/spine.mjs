@@ -1,5 +1,5 @@
 // The spine phase of `npm run bench`: ROMS side by side, in one run on this machine, with a bare Hono Worker
-// doing the same D1 work under the same `wrangler dev` (bench/bare), and with the seeds' stack (FastAPI +
+// doing the same D1 work on the same schema and rows under the same `wrangler dev` (bench/bare), and with the seeds' stack (FastAPI +
 // SQLAlchemy on SQLite, bench/seed-stack, when Debian's python3-fastapi is installed). Prints requests/s,
 // p50/p99, failures, ROMS's ratio to the bare Worker, and ROMS's D1 round trips per request (Server-Timing).
 import { spawn, spawnSync } from "node:child_process";
@@ -9,10 +9,13 @@ import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } fro
 import { ORDER_STATUSES } from "../src/db/schema/orders.ts";
 import { generatePassword } from "../src/modules/auth/password.ts";
 import { seedCustomers, seedOrders } from "./seed.mjs";
-import { benchVars, connections, loadOnce } from "./wrk.mjs";
+import { benchVars, connections, loadOnce, seconds } from "./wrk.mjs";
 
 const ORDERS = 2000;
 const WRITERS = 64;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+/** The run with the median requests/s (its own p50/p99 and failures come with it). */
+const median = (runs) => [...runs].sort((a, b) => a.rps - b.rps)[Math.floor(runs.length / 2)];
 const out = path.join(root, "bench", "out");
 const ports = { roms: 8798, bare: 8799, seed: 8800 };
 
@@ -103,12 +106,19 @@ export async function spinePhase() {
   rmSync(bareState, { recursive: true, force: true });
   const bareConfig = path.join(root, "bench", "bare", "wrangler.toml");
   applyMigrations({ persistTo: bareState, quiet: true, config: bareConfig });
+  // The same rows in the bare Worker's D1 (same schema, its own state).
+  await withLocalBindings(
+    async (env) => {
+      await seedCustomers(env.DB);
+      await seedOrders(env.DB, { from: 1, to: ORDERS, total: ORDERS });
+    },
+    { persistTo: bareState },
+  );
 
   const roms = await serve({ port: ports.roms, persistTo: state, stdio: "ignore", vars: benchVars });
   const bare = await serve({ port: ports.bare, persistTo: bareState, stdio: "ignore", config: bareConfig });
   const seed = await startSeedStack();
   try {
-    await fetch(`${bare.base}/seed?n=${ORDERS}`, { method: "POST" });
     const login = await fetch(`${roms.base}/api/v1/auth/login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -151,63 +161,69 @@ export async function spinePhase() {
         }),
       }),
     };
+    // Each load alternates ROMS and the others for ROUNDS rounds and keeps each one's median: a machine's
+    // drift (another process, a thermal step) then lands on both sides of a ratio instead of one.
+    const sideBySide = (loads) => {
+      const runs = loads.map(() => []);
+      for (let round = 0; round < ROUNDS; round++) {
+        loads.forEach((l, i) => {
+          if (l) runs[i].push(loadOnce(`${l[0]} (round ${round + 1})`, ...l.slice(1)));
+        });
+      }
+      return runs.map((r) => (r.length ? median(r) : undefined));
+    };
     const rows = [
       [
         "health",
-        loadOnce("[ROMS] GET /health", `${roms.base}/health`, {}, connections),
-        loadOnce("[bare] GET /health", `${bare.base}/health`, {}, connections),
-        seed && loadOnce("[seeds] GET /health", `${seed.base}/health`, {}, connections),
+        ...sideBySide([
+          ["[ROMS] GET /health", `${roms.base}/health`, {}, connections],
+          ["[bare] GET /health", `${bare.base}/health`, {}, connections],
+          seed && ["[seeds] GET /health", `${seed.base}/health`, {}, connections],
+        ]),
       ],
       [
         "order list, status filter, 50 rows",
-        loadOnce("[ROMS] GET /api/v1/orders?status=picking&limit=50", list, auth, connections),
-        loadOnce(
-          "[bare] GET /orders?status=picking (one D1 read)",
-          `${bare.base}/orders?status=picking`,
-          {},
-          connections,
-        ),
-        seed &&
-          loadOnce(
+        ...sideBySide([
+          ["[ROMS] GET /api/v1/orders?status=picking&limit=50", list, auth, connections],
+          [
+            "[bare] GET /orders?status=picking (one D1 read)",
+            `${bare.base}/orders?status=picking`,
+            {},
+            connections,
+          ],
+          seed && [
             "[seeds] GET /orders?status=picking (count + offset)",
             `${seed.base}/orders?status=picking`,
             {},
             connections,
-          ),
+          ],
+        ]),
       ],
       [
         "new order",
-        loadOnce(
-          `[ROMS] POST /api/v1/orders/intake c=${WRITERS}`,
-          `${roms.base}/api/v1/orders/intake`,
-          {},
-          WRITERS,
-          intake,
-        ),
-        loadOnce(
-          `[bare] POST /orders (one D1 insert) c=${WRITERS}`,
-          `${bare.base}/orders`,
-          {},
-          WRITERS,
-          insert,
-        ),
-        seed && loadOnce(`[seeds] POST /orders c=${WRITERS}`, `${seed.base}/orders`, {}, WRITERS, insert),
+        ...sideBySide([
+          [
+            `[ROMS] POST /api/v1/orders/intake c=${WRITERS}`,
+            `${roms.base}/api/v1/orders/intake`,
+            {},
+            WRITERS,
+            intake,
+          ],
+          [`[bare] POST /orders (one D1 insert) c=${WRITERS}`, `${bare.base}/orders`, {}, WRITERS, insert],
+          seed && [`[seeds] POST /orders c=${WRITERS}`, `${seed.base}/orders`, {}, WRITERS, insert],
+        ]),
       ],
     ];
-    const bareInsert16 = loadOnce(
-      "[bare] POST /orders (one D1 insert) c=16",
-      `${bare.base}/orders`,
-      {},
-      16,
-      insert,
-    );
+    const [bareInsert16] = sideBySide([
+      ["[bare] POST /orders (one D1 insert) c=16", `${bare.base}/orders`, {}, 16, insert],
+    ]);
 
     console.log(
-      "\nroute                                  ROMS req/s   bare req/s   ROMS/bare   seeds req/s (ok)   D1 round trips",
+      `\nmedians of ${ROUNDS} alternating rounds of ${seconds} s\nroute                                  ROMS req/s   bare req/s   ROMS/bare   seeds req/s (ok)   D1 round trips`,
     );
     for (const [name, mine, theirs, seeds] of rows) {
       const seedText = seeds
-        ? `${seeds.rps.toFixed(0)} (${Math.max(0, seeds.rps - seeds.non_2xx / 8).toFixed(0)})`
+        ? `${seeds.rps.toFixed(0)} (${Math.max(0, seeds.rps - seeds.non_2xx / seconds).toFixed(0)})`
         : "n/a";
       console.log(
         `${name.padEnd(38)} ${mine.rps.toFixed(0).padStart(10)}   ${theirs.rps.toFixed(0).padStart(10)}   ${ratio(mine, theirs).padStart(9)}   ${seedText.padStart(16)}   ${trips[name]}`,

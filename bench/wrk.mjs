@@ -42,7 +42,7 @@ export function loadOnce(name, url, headers, conns, script) {
   args.push(url);
   const text = spawnSync("wrk", args, {
     encoding: "utf8",
-    env: { ...process.env, ...(script?.env ?? {}) },
+    env: { ...process.env, BENCH_RUN: crypto.randomUUID(), ...(script?.env ?? {}) },
   }).stdout;
   const pick = (re) => re.exec(text)?.[1];
   const toMs = (v) => {

@@ -1,12 +1,13 @@
-// The bare Hono Worker the bench compares ROMS with: the same runtime and the same D1 work per route,
-// with nothing else (no auth, validation, logging or contract). bench/spine.mjs, doors.mjs and devices.mjs run it.
+// The bare Hono Worker the bench compares ROMS with: the same runtime, the same D1 schema (ROMS's own
+// migrations, so the same columns, indexes and search triggers) and the same D1 work per route, with
+// nothing else (no auth, validation, logging or contract). bench/spine.mjs, doors.mjs and devices.mjs run it.
 import { Hono } from "hono";
 
 const app = new Hono<{ Bindings: { DB: D1Database } }>();
 
 app.get("/health", (c) => c.json({ status: "ok" }));
 
-/** One D1 read of 50 rows: what ROMS's filtered order list reads. */
+/** One D1 read of the 50 rows ROMS's filtered order list reads, answered as they come. */
 app.get("/orders", async (c) => {
   const { results } = await c.env.DB.prepare(
     "SELECT * FROM orders WHERE status = ? ORDER BY placed_at DESC, id DESC LIMIT 50",
@@ -16,14 +17,33 @@ app.get("/orders", async (c) => {
   return c.json({ items: results });
 });
 
-/** One D1 insert: a new order. */
+/** One D1 insert: a new order, a row of ROMS's orders table with the columns its intake fills. */
 app.post("/orders", async (c) => {
-  const body = await c.req.json<{ external_ref: string; currency: string; total_minor: number }>();
+  const body = await c.req.json<{
+    external_ref: string;
+    customer: string;
+    currency: string;
+    total_minor: number;
+  }>();
   const id = crypto.randomUUID();
+  const now = new Date().toISOString();
   await c.env.DB.prepare(
-    "INSERT INTO orders (id, external_ref, status, currency, total_minor, placed_at) VALUES (?, ?, 'placed', ?, ?, ?)",
+    `INSERT INTO orders (id, number, kind, status, source, external_ref, merchant, currency, subtotal_minor,
+       tax_minor, total_minor, placed_at, created_at, updated_at)
+     VALUES (?, ?, 'purchase', 'placed', 'bench', ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
   )
-    .bind(id, body.external_ref, body.currency, body.total_minor, new Date().toISOString())
+    .bind(
+      id,
+      `B-${id}`,
+      body.external_ref,
+      body.customer,
+      body.currency,
+      body.total_minor,
+      body.total_minor,
+      now,
+      now,
+      now,
+    )
     .run();
   return c.json({ id }, 201);
 });
@@ -47,21 +67,6 @@ app.post("/api/v1/devices/events", async (c) => {
       verdict: taken[i]?.results.length ? "accepted" : "duplicate",
     })),
   });
-});
-
-/** Seeds `n` orders (bench set-up, not measured). */
-app.post("/seed", async (c) => {
-  const n = Number(c.req.query("n") ?? 2000);
-  await c.env.DB.prepare(
-    `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?)
-     INSERT INTO orders (id, external_ref, status, currency, total_minor, placed_at)
-     SELECT printf('ord-%08d', i), printf('EXT-%08d', i),
-            json_extract('["placed","under_risk","awaiting_customer","picking","shipped","delivered","cancelled"]', '$[' || (i % 7) || ']'),
-            'EUR', 1000 + i, strftime('%Y-%m-%dT%H:%M:%fZ', 1763596800 - (? - i) * 86.4, 'unixepoch') FROM s`,
-  )
-    .bind(n, n)
-    .run();
-  return c.json({ seeded: n });
 });
 
 export default {
