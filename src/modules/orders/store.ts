@@ -98,9 +98,9 @@ export interface EventInput {
   at: string;
 }
 
-/** The one event writer: every state change of an order writes one of these in the same batch. */
 const insertEvent = preparedInsert(orderEvents);
 
+/** The one event writer: every state change of an order writes one of these in the same batch. */
 export const orderEvent = (db: Db, e: EventInput): Statement =>
   insertEvent(db, {
     id: newId(),
@@ -122,11 +122,6 @@ export const unchangedSince = (db: Db, order: Pick<OrderRow, "id" | "version">):
     sql`EXISTS (SELECT 1 FROM orders WHERE id = ${order.id} AND version = ${order.version})`,
   );
 
-/**
- * Human order numbers: a counter per year that only goes up, so a number is never reused (a batch that
- * fails takes its increment back with it). The year is the one in which ROMS received the order, not what a
- * sender claims as its placing time, so numbers always read R-<4 digits>-<6 digits> and follow arrival.
- */
 const countOrder = prepared((db) =>
   db
     .insert(orderCounters)
@@ -139,6 +134,11 @@ const insertOrder = preparedInsert(orders, {
   number: sql`(SELECT 'R-' || ${sql.placeholder("year_text")} || '-' || printf('%06d', last) FROM order_counters WHERE year = ${sql.placeholder("year")})`,
 });
 
+/**
+ * Human order numbers: a counter per year that only goes up, so a number is never reused (a batch that
+ * fails takes its increment back with it). The year is the one in which ROMS received the order, not what a
+ * sender claims as its placing time, so numbers always read R-<4 digits>-<6 digits> and follow arrival.
+ */
 export function numberAllocation(db: Db, received: Date) {
   const year = received.getUTCFullYear();
   return {
