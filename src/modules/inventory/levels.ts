@@ -81,10 +81,6 @@ export interface StockOptions {
   levels: { locationId: string; available: number }[];
 }
 
-/**
- * The reads of products' stock options — by id, or by SKU for callers that know only SKUs — for a caller's
- * batch, in statements under D1's bound-parameter limit. Deleted products are not found.
- */
 /** Products by id or by SKU (a JSON array of them: one statement for any number), with their levels. */
 const stockOptionRows = prepared((db, by: "ids" | "skus") =>
   db
@@ -108,6 +104,10 @@ const stockOptionRows = prepared((db, by: "ids" | "skus") =>
     ),
 );
 
+/**
+ * The reads of products' stock options — by id, or by SKU for callers that know only SKUs — for a caller's
+ * batch (readBatch or runBatch): at most one statement each. Deleted products are not found.
+ */
 export function stockOptionsReads(db: Db, by: { ids?: string[]; skus?: string[] }) {
   const ids = [...new Set(by.ids ?? [])];
   const skus = [...new Set(by.skus ?? [])];
