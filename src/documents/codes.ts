@@ -1,10 +1,12 @@
 // What a barcode may carry, checked without drawing it: the symbologies ROMS prints, their limits, and the
 // one check of a value (a bad one is a 400 problem naming it). Kept apart from barcode.ts so the API checks
 // codes without loading the encoder and the PDF library; those load when something is drawn.
+
+import { SYMBOLOGIES } from "../db/vocabulary";
 import { gs1Error } from "../lib/gs1";
 import { badRequest } from "../lib/problem";
 
-export const SYMBOLOGIES = ["code128", "ean13", "upca", "qrcode", "datamatrix"] as const;
+export { SYMBOLOGIES };
 export type Symbology = (typeof SYMBOLOGIES)[number];
 
 export interface BarcodeValue {

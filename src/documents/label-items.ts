@@ -1,11 +1,13 @@
 // Label items: what a label job snapshots (a product's name, SKU, price and code; a bin; a parcel's
 // addresses), the templates that print them, and the smallest label each needs. Light on purpose: the API
 // makes jobs with these; labels.ts, which draws them, loads only when something is rendered.
+
+import { LABEL_TEMPLATES } from "../db/vocabulary";
 import { badRequest } from "../lib/problem";
 import type { BarcodeValue } from "./codes";
 import { INCH, type LabelStock } from "./stock";
 
-export const LABEL_TEMPLATES = ["product", "shelf", "shipping", "code"] as const;
+export { LABEL_TEMPLATES };
 export type LabelTemplate = (typeof LABEL_TEMPLATES)[number];
 
 export type LabelItem =

@@ -2,6 +2,7 @@
 // refunds, and card statements reconciled against purchase orders.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { MATCH_STATUSES } from "../vocabulary";
 import type { Address } from "./customers";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
@@ -151,7 +152,7 @@ export const cardStatements = sqliteTable(
   ],
 );
 
-export const MATCH_STATUSES = ["matched", "ambiguous", "unmatched", "ignored"] as const;
+export { MATCH_STATUSES };
 
 export const cardTransactions = sqliteTable(
   "card_transactions",

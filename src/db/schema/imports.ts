@@ -2,10 +2,11 @@
 // file in R2, progress by chunk, cancel) and its rows' errors with their line numbers.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { IMPORT_STATUSES } from "../vocabulary";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
-export const IMPORT_STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
+export { IMPORT_STATUSES };
 
 export const importFormats = sqliteTable(
   "import_formats",

@@ -2,26 +2,12 @@
 // pulls, imports, devices), its raw bytes kept in R2 before anything parses them; and the doors' settings.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { INGEST_DOORS, INGEST_OUTCOMES, INGEST_VERDICTS } from "../vocabulary";
 import { ORDER_KINDS } from "./orders";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
-export const INGEST_DOORS = ["webhook", "email", "scrape", "pull", "import", "device"] as const;
-/** accepted: kept and read; refused: not taken (see reason), nothing else done; duplicate: seen before. */
-export const INGEST_VERDICTS = ["accepted", "refused", "duplicate"] as const;
-/**
- * What reading an accepted payload did; pending until it has been read. recorded: taken into records of its
- * own rather than orders (a device's reads).
- */
-export const INGEST_OUTCOMES = [
-  "pending",
-  "created",
-  "updated",
-  "unchanged",
-  "failed",
-  "no_order",
-  "recorded",
-] as const;
+export { INGEST_DOORS, INGEST_OUTCOMES, INGEST_VERDICTS };
 
 export type IngestDoor = (typeof INGEST_DOORS)[number];
 export type IngestVerdict = (typeof INGEST_VERDICTS)[number];

@@ -3,10 +3,11 @@
 // prints what was printed; the chunks' PDFs and the merged one are R2 objects too.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { LABEL_JOB_STATUSES } from "../vocabulary";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
-export const LABEL_JOB_STATUSES = ["queued", "rendering", "done", "failed"] as const;
+export { LABEL_JOB_STATUSES };
 
 export const labelJobs = sqliteTable(
   "label_jobs",

@@ -2,19 +2,12 @@
 // that gives human numbers (R-2026-000123) that are never reused.
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import { ORDER_STATUSES } from "../vocabulary";
 import type { Address } from "./customers";
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 
-export const ORDER_STATUSES = [
-  "placed",
-  "under_risk",
-  "awaiting_customer",
-  "picking",
-  "shipped",
-  "delivered",
-  "cancelled",
-] as const;
+export { ORDER_STATUSES };
 export const PAYMENT_STATUSES = ["unpaid", "partial", "paid", "refunded"] as const;
 export const ORDER_KINDS = ["sale", "purchase"] as const;
 /** ok: held at its location; short: cannot be filled yet; untracked: holds no stock (purchases, unknown products). */

@@ -2,6 +2,7 @@ import { useSafeEffect } from "../ui/hooks";
 // My orders: what needs my answer first (orders waiting for me to choose a substitute), then every order of
 // mine by status, newest first. The API shows a customer only their own customer's orders.
 
+import { ORDER_STATUSES } from "../../../db/vocabulary";
 import { api } from "../api";
 import { count, money, timeZone, when, words } from "../format";
 import type { ScreenProps } from "../screen";
@@ -9,16 +10,6 @@ import type { CustomerDashboard, OrderListItem, Page } from "../types";
 import { useLoad } from "../ui/hooks";
 import { Badge, Pager, Section, Select, Show, Table, usePager } from "../ui/parts";
 import { useQueryParam } from "./shared";
-
-const STATUSES = [
-  "placed",
-  "under_risk",
-  "awaiting_customer",
-  "picking",
-  "shipped",
-  "delivered",
-  "cancelled",
-] as const;
 
 export default function MyOrders(_props: ScreenProps) {
   const [status, setStatus] = useQueryParam("status");
@@ -57,7 +48,7 @@ export default function MyOrders(_props: ScreenProps) {
               )}
             </Section>
             <div class="tiles">
-              {STATUSES.filter((s) => (d.counts[s] ?? 0) > 0).map((s) => (
+              {ORDER_STATUSES.filter((s) => (d.counts[s] ?? 0) > 0).map((s) => (
                 <p class="tile">
                   <strong>{count(d.counts[s] ?? 0)}</strong> {words(s)}
                 </p>
@@ -73,7 +64,7 @@ export default function MyOrders(_props: ScreenProps) {
             label="Status"
             name="status"
             value={status}
-            options={[["", "any status"], ...STATUSES.map((s): [string, string] => [s, words(s)])]}
+            options={[["", "any status"], ...ORDER_STATUSES.map((s): [string, string] => [s, words(s)])]}
             onChange={setStatus}
           />
         }

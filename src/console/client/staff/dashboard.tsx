@@ -1,6 +1,7 @@
 // The live dashboard: today's orders and revenue, orders by status, new orders from every door as they
 // arrive (the shop's feed room), low stock, and the doors' failures of the last day.
 import { useRef, useState } from "hono/jsx/dom";
+import { ORDER_STATUSES } from "../../../db/vocabulary";
 import { api } from "../api";
 import { count, money, when, words } from "../format";
 import { joinLive, type RoomState } from "../live";
@@ -9,7 +10,6 @@ import type { IngestStats, OrderListItem, Page, StaffDashboard } from "../types"
 import { BarChart } from "../ui/chart";
 import { useLoad, useSafeEffect } from "../ui/hooks";
 import { Badge, Section, Show, Table } from "../ui/parts";
-import { STATUSES } from "./orders";
 
 interface FeedFrame {
   type: string;
@@ -111,7 +111,7 @@ export default function Dashboard({ me }: ScreenProps) {
               <Section title="Sales by status">
                 <BarChart
                   title="Sales by status"
-                  bars={STATUSES.map((s) => ({ label: words(s), value: d.counts.sale[s] ?? 0 }))}
+                  bars={ORDER_STATUSES.map((s) => ({ label: words(s), value: d.counts.sale[s] ?? 0 }))}
                   format={count}
                 />
               </Section>

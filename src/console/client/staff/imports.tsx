@@ -2,6 +2,7 @@ import { useSafeEffect } from "../ui/hooks";
 // Sales imports: upload a CSV read through a saved format (preview it first), the imports made, and the
 // chosen one (?job=<id>) live: rows read of the file's, the rate and time left, cancel, and its errors file.
 
+import { IMPORT_STATUSES } from "../../../db/vocabulary";
 import { api } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
@@ -13,8 +14,6 @@ import { hrefWith, usePoll, withPolled } from "./back/common";
 import { ImportJobView, running } from "./back/import-job";
 import { ImportUpload } from "./back/import-upload";
 import type { ImportJob } from "./back/types";
-
-const STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
 
 export default function Imports(_props: ScreenProps) {
   const { query } = useLocation();
@@ -52,7 +51,7 @@ export default function Imports(_props: ScreenProps) {
             label="Status"
             name="status"
             value={status}
-            options={[["", "any status"], ...STATUSES.map((s): [string, string] => [s, words(s)])]}
+            options={[["", "any status"], ...IMPORT_STATUSES.map((s): [string, string] => [s, words(s)])]}
             onChange={(v) => setQuery({ status: v })}
           />
         }

@@ -1,7 +1,9 @@
 // The intake monitor: per door and source, what came in over a period and how reading it went (the last
 // success and failure), and the records themselves, newest first, filtered by door, source, verdict and
 // outcome, with why one failed, its raw bytes, and a reprocess once its cause was fixed.
+
 import { useMemo, useState } from "hono/jsx/dom";
+import { INGEST_DOORS, INGEST_OUTCOMES, INGEST_VERDICTS } from "../../../db/vocabulary";
 import { api } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
@@ -18,17 +20,6 @@ const RANGES: [string, string, number][] = [
   ["7d", "the last 7 days", 7],
   ["30d", "the last 30 days", 30],
 ];
-export const DOORS = ["webhook", "email", "scrape", "pull", "import", "device"] as const;
-export const VERDICTS = ["accepted", "refused", "duplicate"] as const;
-export const OUTCOMES = [
-  "pending",
-  "created",
-  "updated",
-  "unchanged",
-  "failed",
-  "no_order",
-  "recorded",
-] as const;
 
 export default function Intake(_props: ScreenProps) {
   const { query } = useLocation();
@@ -122,7 +113,7 @@ export default function Intake(_props: ScreenProps) {
             label="Door"
             name="door"
             value={filter.door}
-            options={[["", "every door"], ...DOORS.map((d): [string, string] => [d, d])]}
+            options={[["", "every door"], ...INGEST_DOORS.map((d): [string, string] => [d, d])]}
             onChange={(v) => setQuery({ door: v })}
           />
           <Select
@@ -131,7 +122,7 @@ export default function Intake(_props: ScreenProps) {
             value={filter.verdict}
             options={[
               ["", "kept, refused or repeated"],
-              ...VERDICTS.map((v): [string, string] => [v, words(v)]),
+              ...INGEST_VERDICTS.map((v): [string, string] => [v, words(v)]),
             ]}
             onChange={(v) => setQuery({ verdict: v })}
           />
@@ -139,7 +130,7 @@ export default function Intake(_props: ScreenProps) {
             label="Outcome"
             name="outcome"
             value={filter.outcome}
-            options={[["", "any outcome"], ...OUTCOMES.map((o): [string, string] => [o, words(o)])]}
+            options={[["", "any outcome"], ...INGEST_OUTCOMES.map((o): [string, string] => [o, words(o)])]}
             onChange={(v) => setQuery({ outcome: v })}
           />
           <div class="field">

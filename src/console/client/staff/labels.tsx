@@ -2,6 +2,7 @@ import { useSafeEffect } from "../ui/hooks";
 // Labels: make a label job (products' labels on a sheet or roll, or free codes), watch it render, download
 // its PDF, print it again; and the history of jobs. The chosen job is ?job=<id>.
 
+import { LABEL_JOB_STATUSES, LABEL_TEMPLATES } from "../../../db/vocabulary";
 import { api } from "../api";
 import { count, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
@@ -13,9 +14,6 @@ import { hrefWith, usePoll, withPolled } from "./back/common";
 import { LabelJobView, rendering, sourceText } from "./back/label-job";
 import { NewLabelJobForm } from "./back/label-new";
 import type { LabelJob } from "./back/types";
-
-const STATUSES = ["queued", "rendering", "done", "failed"] as const;
-const TEMPLATES = ["product", "shelf", "shipping", "code"] as const;
 
 export default function Labels(_props: ScreenProps) {
   const { query } = useLocation();
@@ -52,14 +50,14 @@ export default function Labels(_props: ScreenProps) {
             label="Status"
             name="status"
             value={status}
-            options={[["", "any status"], ...STATUSES.map((s): [string, string] => [s, words(s)])]}
+            options={[["", "any status"], ...LABEL_JOB_STATUSES.map((s): [string, string] => [s, words(s)])]}
             onChange={(v) => setQuery({ status: v })}
           />
           <Select
             label="Template"
             name="template"
             value={template}
-            options={[["", "any template"], ...TEMPLATES.map((t): [string, string] => [t, t])]}
+            options={[["", "any template"], ...LABEL_TEMPLATES.map((t): [string, string] => [t, t])]}
             onChange={(v) => setQuery({ template: v })}
           />
         </div>

@@ -1,5 +1,6 @@
 // Orders: filters by status, kind and text, newest first with cursor paging; the address keeps the filters.
 import { useState } from "hono/jsx/dom";
+import { ORDER_STATUSES } from "../../../db/vocabulary";
 import { api } from "../api";
 import { money, when, words } from "../format";
 import { setQuery, useLocation } from "../router";
@@ -7,16 +8,6 @@ import type { ScreenProps } from "../screen";
 import type { OrderListItem, Page } from "../types";
 import { useLoad, useSafeEffect } from "../ui/hooks";
 import { Badge, Pager, Select, Show, Table, usePager } from "../ui/parts";
-
-export const STATUSES = [
-  "placed",
-  "under_risk",
-  "awaiting_customer",
-  "picking",
-  "shipped",
-  "delivered",
-  "cancelled",
-] as const;
 
 export default function Orders(_props: ScreenProps) {
   const { query } = useLocation();
@@ -46,7 +37,7 @@ export default function Orders(_props: ScreenProps) {
           label="Status"
           name="status"
           value={status}
-          options={[["", "any status"], ...STATUSES.map((s): [string, string] => [s, words(s)])]}
+          options={[["", "any status"], ...ORDER_STATUSES.map((s): [string, string] => [s, words(s)])]}
           onChange={(v) => setQuery({ status: v })}
         />
         <Select

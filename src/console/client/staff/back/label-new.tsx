@@ -1,6 +1,8 @@
 // Making a label job: products found by name, SKU or barcode and ticked (or every published product), or
 // free codes one per line; on which stock, how many copies, from which position on the first sheet.
+
 import { useState } from "hono/jsx/dom";
+import { SYMBOLOGIES } from "../../../../db/vocabulary";
 import { api } from "../../api";
 import { money } from "../../format";
 import type { Page } from "../../types";
@@ -20,7 +22,6 @@ const STOCKS: Record<LabelStock, string> = {
   "thermal-2x1": "Thermal roll, 2 × 1 in",
   "thermal-4x6": "Thermal roll, 4 × 6 in (shipping)",
 };
-const SYMBOLOGIES = ["code128", "ean13", "upca", "qrcode", "datamatrix"] as const;
 type What = "chosen" | "published" | "codes";
 
 export function NewLabelJobForm(props: { onCreated: (job: LabelJob) => void }) {

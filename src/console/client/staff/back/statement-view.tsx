@@ -1,14 +1,14 @@
 // One card statement: its rows in file order (by status), each matched, matched by hand to one of its
 // candidates, unmatched or set aside; and its report: totals per currency and the purchases no charge paid.
+
 import { useState } from "hono/jsx/dom";
+import { MATCH_STATUSES } from "../../../../db/vocabulary";
 import { api, errorText } from "../../api";
 import { count, day, money, words } from "../../format";
 import { setQuery, useLocation } from "../../router";
 import { useLoad } from "../../ui/hooks";
 import { Badge, Section, Select, Show, Table } from "../../ui/parts";
 import type { CardTransaction, ReconciliationReport, StatementDetail } from "./types";
-
-const STATUSES = ["matched", "ambiguous", "unmatched", "ignored"] as const;
 
 export function StatementView(props: { id: string; onChanged: () => void }) {
   const { query } = useLocation();
@@ -68,7 +68,7 @@ export function StatementView(props: { id: string; onChanged: () => void }) {
               label="Rows"
               name="status"
               value={status}
-              options={[["", "every row"], ...STATUSES.map((s): [string, string] => [s, s])]}
+              options={[["", "every row"], ...MATCH_STATUSES.map((s): [string, string] => [s, s])]}
               onChange={(v) => setQuery({ status: v })}
             />
             <button
