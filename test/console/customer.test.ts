@@ -158,7 +158,7 @@ describe("the customer's console", () => {
     await expect
       .poll(async () => (await me.get("/cart")).lines[0]?.substitutes, { timeout: 10_000 })
       .toEqual([substitute.id]);
-    await page.type("#order-notes", "Ring the bell twice");
+    await page.type('textarea[name="notes"]', "Ring the bell twice");
     await expectAccessible(page, "cart");
     await press(page, "Place order");
     await page.waitForFunction(() => /^\/shop\/orders\/[^/]+$/.test(location.pathname));

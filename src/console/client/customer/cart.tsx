@@ -7,7 +7,7 @@ import { navigate } from "../router";
 import type { ScreenProps } from "../screen";
 import type { Order, Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
-import { ProblemNote, Section, Select, Show, Table } from "../ui/parts";
+import { ProblemNote, Section, Select, Show, Table, TextArea } from "../ui/parts";
 import { useProducts } from "./shared";
 import type { Cart, CartLine, Product } from "./types";
 
@@ -60,16 +60,14 @@ export default function CartScreen(_props: ScreenProps) {
             </Section>
             <Section title="Place the order">
               <form onSubmit={placeOrder}>
-                <div class="field">
-                  <label for="order-notes">Notes for the shop (optional)</label>
-                  <textarea
-                    id="order-notes"
-                    name="notes"
-                    maxlength={2000}
-                    value={notes}
-                    onInput={(e: Event) => setNotes((e.target as HTMLTextAreaElement).value)}
-                  />
-                </div>
+                <TextArea
+                  label="Notes for the shop (optional)"
+                  name="notes"
+                  maxlength={2000}
+                  value={notes}
+                  error={place.error}
+                  onInput={setNotes}
+                />
                 <ProblemNote error={place.error} />
                 <div class="actions">
                   <button type="submit" disabled={place.busy}>

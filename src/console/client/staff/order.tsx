@@ -7,7 +7,7 @@ import { money, when, words } from "../format";
 import type { ScreenProps } from "../screen";
 import type { Order, OrderEvent } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
-import { Badge, ProblemNote, Section, Show, Table } from "../ui/parts";
+import { Badge, ProblemNote, Section, Show, Table, TextArea } from "../ui/parts";
 import { RoomChat } from "../ui/room-chat";
 
 function Moves(props: { order: Order; onMoved: (order: Order) => void }) {
@@ -68,14 +68,13 @@ function StaffNotes(props: { order: Order; onSaved: (order: Order) => void }) {
         if (saved) props.onSaved(saved);
       }}
     >
-      <div class="field">
-        <label for="staff-notes">Staff notes (never shown to the customer)</label>
-        <textarea
-          id="staff-notes"
-          value={text}
-          onInput={(e: Event) => setText((e.target as HTMLTextAreaElement).value)}
-        />
-      </div>
+      <TextArea
+        label="Staff notes (never shown to the customer)"
+        name="staff_notes"
+        value={text}
+        error={action.error}
+        onInput={setText}
+      />
       <ProblemNote error={action.error} />
       <button type="submit" disabled={action.busy}>
         Save notes

@@ -1,4 +1,5 @@
-// The console's small parts: problems in words, fields with their errors, tables, paging, progress, badges.
+// The console's small parts: problems in words, fields (inputs, text areas, check boxes) with their errors,
+// tables, paging, progress, badges.
 import type { Child } from "hono/jsx";
 import { useId, useState } from "hono/jsx/dom";
 import { ApiError, errorText } from "../api";
@@ -49,6 +50,32 @@ type InputType =
   | "file"
   | "tel";
 
+/**
+ * What every field has around its control: an id for the label, the API error for `name` (the problem's
+ * `errors[]` entry) and the hint, both tied to the control by aria-describedby, shown beneath it.
+ */
+function useFieldFrame(props: { name?: string | undefined; error?: unknown; hint?: string | undefined }) {
+  const id = useId();
+  const message =
+    props.name !== undefined && props.error instanceof ApiError ? props.error.field(props.name) : undefined;
+  const described = [message ? `${id}-error` : "", props.hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
+  const below = (
+    <>
+      {props.hint && (
+        <small id={`${id}-hint`} class="muted">
+          {props.hint}
+        </small>
+      )}
+      {message && (
+        <small id={`${id}-error`} class="field-error">
+          {message}
+        </small>
+      )}
+    </>
+  );
+  return { id, invalid: message ? "true" : undefined, described: described || undefined, below };
+}
+
 /** A labelled input whose API error (the problem's `errors[]` entry for `name`) shows beneath it. */
 export function Field(props: {
   label: string;
@@ -69,14 +96,12 @@ export function Field(props: {
   /** For `type="file"`: the files picked (none when the pick was cleared). */
   onFiles?: (files: File[]) => void;
 }) {
-  const id = useId();
-  const message = props.error instanceof ApiError ? props.error.field(props.name) : undefined;
-  const described = [message ? `${id}-error` : "", props.hint ? `${id}-hint` : ""].filter(Boolean).join(" ");
+  const frame = useFieldFrame(props);
   return (
     <div class="field">
-      <label for={id}>{props.label}</label>
+      <label for={frame.id}>{props.label}</label>
       <input
-        id={id}
+        id={frame.id}
         name={props.name}
         type={props.type ?? "text"}
         value={props.type === "file" ? undefined : (props.value ?? "")}
@@ -87,21 +112,66 @@ export function Field(props: {
         step={props.step}
         accept={props.accept}
         placeholder={props.placeholder}
-        aria-invalid={message ? "true" : undefined}
-        aria-describedby={described || undefined}
+        aria-invalid={frame.invalid}
+        aria-describedby={frame.described}
         onInput={(e: Event) => props.onInput?.((e.target as HTMLInputElement).value)}
         onChange={(e: Event) => props.onFiles?.([...((e.target as HTMLInputElement).files ?? [])])}
       />
-      {props.hint && (
-        <small id={`${id}-hint`} class="muted">
-          {props.hint}
-        </small>
-      )}
-      {message && (
-        <small id={`${id}-error`} class="field-error">
-          {message}
-        </small>
-      )}
+      {frame.below}
+    </div>
+  );
+}
+
+/** A labelled multi-line text box, framed as Field is. */
+export function TextArea(props: {
+  label: string;
+  name?: string;
+  value: string;
+  required?: boolean;
+  maxlength?: number;
+  error?: unknown;
+  hint?: string;
+  onInput: (value: string) => void;
+}) {
+  const frame = useFieldFrame(props);
+  return (
+    <div class="field">
+      <label for={frame.id}>{props.label}</label>
+      <textarea
+        id={frame.id}
+        name={props.name}
+        required={props.required}
+        maxlength={props.maxlength}
+        value={props.value}
+        aria-invalid={frame.invalid}
+        aria-describedby={frame.described}
+        onInput={(e: Event) => props.onInput((e.target as HTMLTextAreaElement).value)}
+      />
+      {frame.below}
+    </div>
+  );
+}
+
+/** A labelled checkbox. */
+export function Check(props: {
+  label: string;
+  name: string;
+  checked: boolean;
+  onChange: (on: boolean) => void;
+}) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>
+        <input
+          id={id}
+          type="checkbox"
+          name={props.name}
+          checked={props.checked}
+          onChange={(e: Event) => props.onChange((e.target as HTMLInputElement).checked)}
+        />{" "}
+        {props.label}
+      </label>
     </div>
   );
 }

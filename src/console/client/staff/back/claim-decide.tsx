@@ -3,8 +3,7 @@
 import { useId, useState } from "hono/jsx/dom";
 import { api } from "../../api";
 import { useAction } from "../../ui/hooks";
-import { ProblemNote, Select } from "../../ui/parts";
-import { TextArea } from "./common";
+import { ProblemNote, Select, TextArea } from "../../ui/parts";
 import type { Claim, ClaimApproval } from "./types";
 
 type Outcome = "refund" | "replacement" | "lines";

@@ -4,8 +4,7 @@ import { useState } from "hono/jsx/dom";
 import { api, apiResponse } from "../../api";
 import { count, fromMinor, when } from "../../format";
 import { useAction, useLoad } from "../../ui/hooks";
-import { Field, ProblemNote, Section, Select, Show, Table } from "../../ui/parts";
-import { Check, TextArea } from "./common";
+import { Check, Field, ProblemNote, Section, Select, Show, Table, TextArea } from "../../ui/parts";
 import type { ImportFormat, ImportJob, ImportPreview } from "./types";
 
 const HEAD_BYTES = 1024 * 1024;

@@ -7,8 +7,7 @@ import { api } from "../../api";
 import { money } from "../../format";
 import type { Page } from "../../types";
 import { useAction } from "../../ui/hooks";
-import { Field, ProblemNote, Section, Select } from "../../ui/parts";
-import { Check, TextArea } from "./common";
+import { Check, Field, ProblemNote, Section, Select, TextArea } from "../../ui/parts";
 import type { LabelJob, LabelStock, NewLabelJob, Product } from "./types";
 
 /** The label stocks the API knows (src/documents/stock.ts), as people know them. */

@@ -3,7 +3,7 @@ import { useState } from "hono/jsx/dom";
 import { api, apiResponse } from "../../api";
 import { fromMinor, toMinor } from "../../format";
 import { useAction, useSafeEffect } from "../../ui/hooks";
-import { Field, ProblemNote } from "../../ui/parts";
+import { Field, ProblemNote, TextArea } from "../../ui/parts";
 import { barcodesOf } from "./barcodes";
 import { forgetProduct } from "./products";
 import type { Product } from "./types";
@@ -87,7 +87,6 @@ export function EditProduct(props: { product: Product; onSaved: (p: Product) => 
       done(next, `The image of ${next.sku} is saved.`);
     });
   };
-  const descriptionId = `description-${p.id}`;
   return (
     <section class="card" aria-label={`Edit ${p.sku}`}>
       <header class="card-head">
@@ -124,15 +123,13 @@ export function EditProduct(props: { product: Product; onSaved: (p: Product) => 
           error={action.error}
           onInput={setBarcodes}
         />
-        <div class="field">
-          <label for={descriptionId}>Description</label>
-          <textarea
-            id={descriptionId}
-            name="description"
-            value={description}
-            onInput={(e: Event) => setDescription((e.target as HTMLTextAreaElement).value)}
-          />
-        </div>
+        <TextArea
+          label="Description"
+          name="description"
+          value={description}
+          error={action.error}
+          onInput={setDescription}
+        />
         <button type="submit" disabled={action.busy}>
           Save
         </button>
