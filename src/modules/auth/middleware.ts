@@ -94,3 +94,9 @@ export function principalOf(c: Context<AppEnv>): Principal {
   if (!principal) throw unauthorized();
   return principal;
 }
+
+/** Who is at the other end of a sign-in: the client's address (the throttle's key) and its user agent. */
+export const clientOf = (c: Context<AppEnv>) => ({
+  clientIp: c.req.header("cf-connecting-ip") ?? "unknown",
+  userAgent: c.req.header("user-agent") ?? null,
+});

@@ -2,7 +2,7 @@ import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
 import { createRouter, json, jsonBody, optionalJsonBody, problems } from "../../lib/openapi";
 import { notFound } from "../../lib/problem";
 import { signUpCustomer } from "../users/service";
-import { principalOf, requireAuthenticated, requireDevice } from "./middleware";
+import { clientOf, principalOf, requireAuthenticated, requireDevice } from "./middleware";
 import { meOf } from "./principal";
 import {
   LoginBody,
@@ -102,12 +102,7 @@ const deviceMeRoute = createRoute({
 export const authRoutes = createRouter()
   .openapi(loginRoute, async (c) => {
     const { email, password } = c.req.valid("json");
-    const signedIn = await login(c.env, {
-      email,
-      password,
-      clientIp: c.req.header("cf-connecting-ip") ?? "unknown",
-      userAgent: c.req.header("user-agent") ?? null,
-    });
+    const signedIn = await login(c.env, { email, password, ...clientOf(c) });
     c.header("cache-control", "no-store");
     return c.json(tokenBody(signedIn), 200);
   })
@@ -129,7 +124,7 @@ export const authRoutes = createRouter()
   .openapi(signUpRoute, async (c) => {
     if (c.env.ALLOW_CUSTOMER_SIGNUP !== "true") throw notFound("Self sign-up is not enabled.");
     const input = c.req.valid("json");
-    await throttleSignIn(c.env, c.req.header("cf-connecting-ip") ?? "unknown", input.email.toLowerCase());
+    await throttleSignIn(c.env, clientOf(c).clientIp, input.email.toLowerCase());
     const user = await signUpCustomer(c.env, input);
     return c.json(user, 201);
   })

@@ -8,6 +8,7 @@ import { getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../../env";
 import { createRouter, json, jsonBody, problems } from "../../lib/openapi";
 import { forbidden, Problem, unauthorized } from "../../lib/problem";
+import { clientOf } from "./middleware";
 import { meOf } from "./principal";
 import { resolvePrincipal } from "./resolve-principal";
 import { LoginBody, MeResponse } from "./schemas";
@@ -93,12 +94,7 @@ export const sessionRoutes = createRouter()
   .openapi(routes.start, async (c) => {
     assertSameOrigin(c);
     const { email, password } = c.req.valid("json");
-    const signedIn = await login(c.env, {
-      email,
-      password,
-      clientIp: c.req.header("cf-connecting-ip") ?? "unknown",
-      userAgent: c.req.header("user-agent") ?? null,
-    });
+    const signedIn = await login(c.env, { email, password, ...clientOf(c) });
     return c.json(await answer(c, signedIn), 200);
   })
   .openapi(routes.refresh, async (c) => {
