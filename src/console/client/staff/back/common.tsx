@@ -1,9 +1,10 @@
-// What the back-office screens share: polling while work runs, a file picker, text areas and check boxes,
-// tiles and facts, and links that keep filters. (Files fetched with the token: ui/files.tsx.)
+// What the back-office screens share: polling while work runs, a job's panel, tiles and facts, and links that
+// keep filters. (Fields, text areas and check boxes: ui/parts.tsx; files fetched with the token: ui/files.tsx.)
 import type { Child } from "hono/jsx";
-import { useId, useRef } from "hono/jsx/dom";
-import { ApiError } from "../../api";
-import { useSafeEffect } from "../../ui/hooks";
+import { useRef } from "hono/jsx/dom";
+import { setQuery } from "../../router";
+import { type Loaded, useSafeEffect } from "../../ui/hooks";
+import { Section, Show } from "../../ui/parts";
 
 /** A list's rows with the selected job as polled (fresher than the list), first when the list lacks it. */
 export function withPolled<T extends { id: string }>(
@@ -26,68 +27,6 @@ export function usePoll(active: boolean, tick: () => void, ms = 1000) {
     const timer = setInterval(() => latest.current(), ms);
     return () => clearInterval(timer);
   }, [active, ms]);
-}
-
-/** A labelled multi-line text box. */
-export function TextArea(props: {
-  label: string;
-  name: string;
-  value: string;
-  required?: boolean;
-  error?: unknown;
-  hint?: string;
-  onInput: (value: string) => void;
-}) {
-  const id = useId();
-  const message = props.error instanceof ApiError ? props.error.field(props.name) : undefined;
-  return (
-    <div class="field">
-      <label for={id}>{props.label}</label>
-      <textarea
-        id={id}
-        name={props.name}
-        required={props.required}
-        value={props.value}
-        aria-invalid={message ? "true" : undefined}
-        aria-describedby={message ? `${id}-error` : props.hint ? `${id}-hint` : undefined}
-        onInput={(e: Event) => props.onInput((e.target as HTMLTextAreaElement).value)}
-      />
-      {props.hint && (
-        <small id={`${id}-hint`} class="muted">
-          {props.hint}
-        </small>
-      )}
-      {message && (
-        <small id={`${id}-error`} class="field-error">
-          {message}
-        </small>
-      )}
-    </div>
-  );
-}
-
-/** A labelled checkbox. */
-export function Check(props: {
-  label: string;
-  name: string;
-  checked: boolean;
-  onChange: (on: boolean) => void;
-}) {
-  const id = useId();
-  return (
-    <div class="field">
-      <label for={id}>
-        <input
-          id={id}
-          type="checkbox"
-          name={props.name}
-          checked={props.checked}
-          onChange={(e: Event) => props.onChange((e.target as HTMLInputElement).checked)}
-        />{" "}
-        {props.label}
-      </label>
-    </div>
-  );
 }
 
 /** The current address with some query parameters changed, for links that select without losing filters. */
@@ -125,5 +64,26 @@ export function Facts(props: { items: [string, Child][] }) {
         </>
       ))}
     </dl>
+  );
+}
+
+/** A selected job's panel: its title, a button that closes it (drops `?job` from the address), and the job. */
+export function JobPanel<T>(props: {
+  title: string;
+  close: string;
+  loaded: Loaded<T | null>;
+  children: (job: T) => Child;
+}) {
+  return (
+    <Section
+      title={props.title}
+      actions={
+        <button type="button" class="secondary" onClick={() => setQuery({ job: null })}>
+          {props.close}
+        </button>
+      }
+    >
+      <Show loaded={props.loaded}>{(job) => job && props.children(job)}</Show>
+    </Section>
   );
 }

@@ -2,11 +2,10 @@
 // time left), cancel, and the file of rows not imported.
 import { api } from "../../api";
 import { count, when } from "../../format";
-import { setQuery } from "../../router";
 import { FileLinks, useFile } from "../../ui/files";
 import { type Loaded, useAction } from "../../ui/hooks";
-import { Badge, ProblemNote, Progress, Section, Show } from "../../ui/parts";
-import { Facts } from "./common";
+import { Badge, ProblemNote, Progress } from "../../ui/parts";
+import { Facts, JobPanel } from "./common";
 import type { ImportJob } from "./types";
 
 export const running = (job: ImportJob | undefined) => job?.status === "queued" || job?.status === "running";
@@ -25,81 +24,70 @@ export function ImportJobView(props: { loaded: Loaded<ImportJob | null> }) {
   const errors = useFile();
 
   return (
-    <Section
-      title="Import"
-      actions={
-        <button type="button" class="secondary" onClick={() => setQuery({ job: null })}>
-          Close import
-        </button>
-      }
-    >
-      <Show loaded={job}>
-        {(j) =>
-          j && (
-            <>
-              <p>
-                {j.filename ?? "The file"} · format {j.format} · <Badge value={j.status} />
-              </p>
-              <Progress
-                label={running(j) ? "Rows read so far" : "Rows read"}
-                done={j.rows_done}
-                total={j.rows_total}
-                detail={[
-                  j.rows_per_second !== null ? `${count(Math.round(j.rows_per_second))} rows a second` : "",
-                  running(j) && j.seconds_left !== null ? `${duration(j.seconds_left)} left` : "",
-                  j.status === "queued" ? "waiting to start" : "",
-                ]
-                  .filter(Boolean)
-                  .join(" · ")}
-              />
-              <Facts
-                items={[
-                  ["Orders made", count(j.orders_created)],
-                  ["Already there", count(j.orders_unchanged)],
-                  ["Bad rows", count(j.rows_failed)],
-                  ["Started", when(j.started_at)],
-                  ["Finished", when(j.finished_at)],
-                ]}
-              />
-              {j.error && (
-                <p class="problem" role="alert">
-                  {j.error}
-                </p>
-              )}
-              <div class="actions">
-                {running(j) && (
-                  <button
-                    type="button"
-                    class="danger"
-                    disabled={cancelling.busy}
-                    onClick={async () => {
-                      const done = await cancelling.run(() =>
-                        api<ImportJob>(`/imports/${j.id}/cancel`, { method: "POST" }),
-                      );
-                      if (done) job.set(done);
-                    }}
-                  >
-                    Cancel import
-                  </button>
-                )}
-                {j.rows_failed > 0 && (
-                  <button
-                    type="button"
-                    class="secondary"
-                    disabled={errors.action.busy}
-                    onClick={() => errors.fetchFile(j.errors_url, `import-${j.id}-errors.csv`, true)}
-                  >
-                    Download the {count(j.rows_failed)} bad rows (CSV)
-                  </button>
-                )}
-              </div>
-              <ProblemNote error={cancelling.error} />
-              <ProblemNote error={errors.action.error} />
-              <FileLinks file={errors.file} />
-            </>
-          )
-        }
-      </Show>
-    </Section>
+    <JobPanel title="Import" close="Close import" loaded={job}>
+      {(j) => (
+        <>
+          <p>
+            {j.filename ?? "The file"} · format {j.format} · <Badge value={j.status} />
+          </p>
+          <Progress
+            label={running(j) ? "Rows read so far" : "Rows read"}
+            done={j.rows_done}
+            total={j.rows_total}
+            detail={[
+              j.rows_per_second !== null ? `${count(Math.round(j.rows_per_second))} rows a second` : "",
+              running(j) && j.seconds_left !== null ? `${duration(j.seconds_left)} left` : "",
+              j.status === "queued" ? "waiting to start" : "",
+            ]
+              .filter(Boolean)
+              .join(" · ")}
+          />
+          <Facts
+            items={[
+              ["Orders made", count(j.orders_created)],
+              ["Already there", count(j.orders_unchanged)],
+              ["Bad rows", count(j.rows_failed)],
+              ["Started", when(j.started_at)],
+              ["Finished", when(j.finished_at)],
+            ]}
+          />
+          {j.error && (
+            <p class="problem" role="alert">
+              {j.error}
+            </p>
+          )}
+          <div class="actions">
+            {running(j) && (
+              <button
+                type="button"
+                class="danger"
+                disabled={cancelling.busy}
+                onClick={async () => {
+                  const done = await cancelling.run(() =>
+                    api<ImportJob>(`/imports/${j.id}/cancel`, { method: "POST" }),
+                  );
+                  if (done) job.set(done);
+                }}
+              >
+                Cancel import
+              </button>
+            )}
+            {j.rows_failed > 0 && (
+              <button
+                type="button"
+                class="secondary"
+                disabled={errors.action.busy}
+                onClick={() => errors.fetchFile(j.errors_url, `import-${j.id}-errors.csv`, true)}
+              >
+                Download the {count(j.rows_failed)} bad rows (CSV)
+              </button>
+            )}
+          </div>
+          <ProblemNote error={cancelling.error} />
+          <ProblemNote error={errors.action.error} />
+          <FileLinks file={errors.file} />
+        </>
+      )}
+    </JobPanel>
   );
 }

@@ -2,11 +2,10 @@
 // blob URL to open or save, and a reprint.
 import { api } from "../../api";
 import { count, when } from "../../format";
-import { setQuery } from "../../router";
 import { FileLinks, useFile } from "../../ui/files";
 import { type Loaded, useAction } from "../../ui/hooks";
-import { Badge, ProblemNote, Progress, Section, Show } from "../../ui/parts";
-import { Facts } from "./common";
+import { Badge, ProblemNote, Progress } from "../../ui/parts";
+import { Facts, JobPanel } from "./common";
 import type { LabelJob } from "./types";
 
 export const rendering = (job: LabelJob | undefined) =>
@@ -35,77 +34,66 @@ export function LabelJobView(props: {
   const reprinting = useAction();
 
   return (
-    <Section
-      title="Label job"
-      actions={
-        <button type="button" class="secondary" onClick={() => setQuery({ job: null })}>
-          Close job
-        </button>
-      }
-    >
-      <Show loaded={job}>
-        {(j) =>
-          j && (
-            <>
-              <p>
-                {sourceText(j)} · {j.template} labels on {j.stock} · <Badge value={j.status} />
-              </p>
-              <Progress
-                label={rendering(j) ? "Labels drawn so far" : "Labels drawn"}
-                done={j.labels_done}
-                total={j.labels}
-                detail={`${count(j.chunks_done)} of ${count(j.chunks)} parts${j.status === "queued" ? " · waiting to start" : ""}`}
-              />
-              <Facts
-                items={[
-                  ["Copies of each", count(j.copies)],
-                  ["First position", count(j.start + 1)],
-                  ["Pages", j.pages === null ? "—" : count(j.pages)],
-                  ["Made", when(j.created_at)],
-                  ["Finished", when(j.finished_at)],
-                ]}
-              />
-              {j.error && (
-                <p class="problem" role="alert">
-                  {j.error}
-                </p>
-              )}
-              <div class="actions">
-                {j.status === "done" && (
-                  <button
-                    type="button"
-                    disabled={pdf.action.busy}
-                    onClick={() => pdf.fetchFile(`/labels/jobs/${j.id}/pdf`, `labels-${j.id}.pdf`)}
-                  >
-                    {pdf.action.busy ? "Fetching the PDF…" : "Get the PDF"}
-                  </button>
-                )}
-                {!rendering(j) && (
-                  <button
-                    type="button"
-                    class="secondary"
-                    disabled={reprinting.busy}
-                    onClick={async () => {
-                      const next = await reprinting.run(() =>
-                        api<LabelJob>(`/labels/jobs/${j.id}/reprint`, { method: "POST", body: {} }),
-                      );
-                      if (next) {
-                        pdf.clear();
-                        props.onReprinted(next);
-                      }
-                    }}
-                  >
-                    Print again
-                  </button>
-                )}
-              </div>
-              <ProblemNote error={pdf.action.error} />
-              <ProblemNote error={reprinting.error} />
-              <FileLinks file={pdf.file} />
-            </>
-          )
-        }
-      </Show>
-    </Section>
+    <JobPanel title="Label job" close="Close job" loaded={job}>
+      {(j) => (
+        <>
+          <p>
+            {sourceText(j)} · {j.template} labels on {j.stock} · <Badge value={j.status} />
+          </p>
+          <Progress
+            label={rendering(j) ? "Labels drawn so far" : "Labels drawn"}
+            done={j.labels_done}
+            total={j.labels}
+            detail={`${count(j.chunks_done)} of ${count(j.chunks)} parts${j.status === "queued" ? " · waiting to start" : ""}`}
+          />
+          <Facts
+            items={[
+              ["Copies of each", count(j.copies)],
+              ["First position", count(j.start + 1)],
+              ["Pages", j.pages === null ? "—" : count(j.pages)],
+              ["Made", when(j.created_at)],
+              ["Finished", when(j.finished_at)],
+            ]}
+          />
+          {j.error && (
+            <p class="problem" role="alert">
+              {j.error}
+            </p>
+          )}
+          <div class="actions">
+            {j.status === "done" && (
+              <button
+                type="button"
+                disabled={pdf.action.busy}
+                onClick={() => pdf.fetchFile(`/labels/jobs/${j.id}/pdf`, `labels-${j.id}.pdf`)}
+              >
+                {pdf.action.busy ? "Fetching the PDF…" : "Get the PDF"}
+              </button>
+            )}
+            {!rendering(j) && (
+              <button
+                type="button"
+                class="secondary"
+                disabled={reprinting.busy}
+                onClick={async () => {
+                  const next = await reprinting.run(() =>
+                    api<LabelJob>(`/labels/jobs/${j.id}/reprint`, { method: "POST", body: {} }),
+                  );
+                  if (next) {
+                    pdf.clear();
+                    props.onReprinted(next);
+                  }
+                }}
+              >
+                Print again
+              </button>
+            )}
+          </div>
+          <ProblemNote error={pdf.action.error} />
+          <ProblemNote error={reprinting.error} />
+          <FileLinks file={pdf.file} />
+        </>
+      )}
+    </JobPanel>
   );
 }
