@@ -7,7 +7,7 @@ import { navigate } from "../router";
 import type { ScreenProps } from "../screen";
 import type { Order, Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
-import { ProblemNote, Section, Select, Show, Table, TextArea } from "../ui/parts";
+import { Field, ProblemNote, Section, Select, Show, Table, TextArea } from "../ui/parts";
 import { useProducts } from "./shared";
 import type { Cart, CartLine, Product } from "./types";
 
@@ -160,19 +160,17 @@ function LineCard(props: { line: CartLine; candidates: Map<string, Product>; onC
           if (cart) props.onCart(cart);
         }}
       >
-        <div class="field">
-          <label for={`${id}-qty`}>Quantity</label>
-          <input
-            id={`${id}-qty`}
-            name="quantity"
-            type="number"
-            min={1}
-            step="1"
-            required
-            value={quantity}
-            onInput={(e: Event) => setQuantity((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <Field
+          label="Quantity"
+          name="quantity"
+          type="number"
+          min={1}
+          step="1"
+          required
+          value={quantity}
+          error={update.error}
+          onInput={setQuantity}
+        />
         <button type="submit" class="secondary" disabled={update.busy}>
           Update <span class="visually-hidden">quantity of {line.name}</span>
         </button>

@@ -6,7 +6,7 @@ import { count, money } from "../format";
 import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useAction, useLoad, useSafeEffect } from "../ui/hooks";
-import { Pager, ProblemNote, Show, usePager } from "../ui/parts";
+import { Field, Pager, ProblemNote, Show, usePager } from "../ui/parts";
 import { RiskNote, useQueryParam, useRisk } from "./shared";
 import type { Cart, Product } from "./types";
 
@@ -107,27 +107,22 @@ function ProductCard({ product: p }: { product: Product }) {
       </p>
       <RiskNote risk={risk.data} />
       <form class="row" onSubmit={submit}>
-        <div class="field">
-          <label for={`${id}-qty`}>Quantity</label>
-          <input
-            id={`${id}-qty`}
-            name="quantity"
-            type="number"
-            min={1}
-            step="1"
-            required
-            value={quantity}
-            aria-describedby={add.error ? `${id}-problem` : undefined}
-            onInput={(e: Event) => setQuantity((e.target as HTMLInputElement).value)}
-          />
-        </div>
+        <Field
+          label="Quantity"
+          name="quantity"
+          type="number"
+          min={1}
+          step="1"
+          required
+          value={quantity}
+          error={add.error}
+          onInput={setQuantity}
+        />
         <button type="submit" disabled={add.busy}>
           Add <span class="visually-hidden">{p.name} </span>to cart
         </button>
       </form>
-      <div id={`${id}-problem`}>
-        <ProblemNote error={add.error} />
-      </div>
+      <ProblemNote error={add.error} />
       {added && (
         <p class="note" role="status">
           {added} <a href="/shop/cart">View cart</a>
