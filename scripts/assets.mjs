@@ -9,6 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
+import { honoDomMends } from "./hono-dom-mends.mjs";
 
 const root = path.resolve(import.meta.dirname, "..");
 const out = path.join(root, "dist", "public");
@@ -39,27 +40,6 @@ for (const [from, to] of files) {
 }
 console.log(`assets: dist/public ready (${copied} of ${files.length} file(s) copied)`);
 
-/**
- * hono/jsx/dom 4.13.19 (the newest release) brings an unmounted component back: `updateSync` clears the
- * component's "removed" mark on the first update queued for it, so a second update draws its old DOM again
- * (a screen left behind reappears under the next one when both were scheduled in one batch). The console's
- * bundle takes render.js with that mark kept; the build fails if the code it mends has changed, so an upgrade
- * is looked at rather than patched blindly.
- */
-const keepRemovedComponentsRemoved = {
-  name: "hono-jsx-dom-keep-removed",
-  setup(esbuild) {
-    esbuild.onLoad({ filter: /hono[\\/]dist[\\/]jsx[\\/]dom[\\/]render\.js$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
-      const flawed = /if \(node\.a\) \{\s*delete node\.a;\s*return;\s*\}/;
-      if (!flawed.test(source)) {
-        throw new Error(`${args.path} changed: check whether hono still revives removed components`);
-      }
-      return { contents: source.replace(flawed, "if (node.a) return;"), loader: "js" };
-    });
-  },
-};
-
 // The console: app.js (the shell's script) and its screens' chunks, app.css.
 const consoleOut = path.join(out, "console");
 rmSync(consoleOut, { recursive: true, force: true });
@@ -76,7 +56,7 @@ const built = await build({
   jsx: "automatic",
   jsxImportSource: "hono/jsx/dom",
   tsconfig: "src/console/client/tsconfig.json",
-  plugins: [keepRemovedComponentsRemoved],
+  plugins: [honoDomMends], // hono/jsx/dom's render.js, mended (scripts/hono-dom-mends.mjs)
   metafile: true,
   logLevel: "warning",
 });
