@@ -13,7 +13,7 @@ import { OpenCounts } from "./stock/counts";
 import { LevelSettings, LevelsTable } from "./stock/levels";
 import { MovementsTable } from "./stock/movements";
 import { useProducts } from "./stock/products";
-import type { CountSession, Level, Location, MovementFrame } from "./stock/types";
+import type { CountSession, Level, Location, Movement, MovementFrame } from "./stock/types";
 
 export default function Stock({ me }: ScreenProps) {
   const { query } = useLocation();
@@ -65,18 +65,22 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
     movePager.reset();
     setEditing(null);
   }, [id]);
+  // Frames lately applied, replayed over every page read: a read that left before a movement was written can
+  // come back after its frame, and must not take the movement back off the screen.
+  const recent = useRef<MovementFrame[]>([]);
+  const replayed = () => recent.current.filter((f) => f.movement.location_id === id);
   const levels = useLoad(
     () =>
       api<Page<Level>>("/inventory/levels", {
         query: { location_id: id, cursor: levelPager.cursor, limit: 50 },
-      }),
+      }).then((page) => replayed().reduce(withLevel(id), page)),
     [id, levelPager.cursor],
   );
   const movements = useLoad(
     () =>
-      api<Page<MovementFrame["movement"]>>("/inventory/movements", {
+      api<Page<Movement>>("/inventory/movements", {
         query: { location_id: id, cursor: movePager.cursor, limit: 25 },
-      }),
+      }).then((page) => (movePager.page === 1 ? replayed().reduce(withMovement, page) : page)),
     [id, movePager.cursor],
   );
   const counts = useLoad(
@@ -92,35 +96,10 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
   // What a movement frame changes: its level (when newer than the one shown) and the ledger's first page.
   const apply = useRef<(f: MovementFrame) => void>(() => {});
   apply.current = (f) => {
-    levels.set((page) => {
-      if (!page) return page as unknown as Page<Level>;
-      const at = page.items.findIndex((l) => l.product_id === f.movement.product_id);
-      if (at < 0) {
-        if (levelPager.page !== 1 || page.next_cursor) return page;
-        const added: Level = {
-          product_id: f.movement.product_id,
-          location_id: id,
-          ...f.level,
-          low_stock_threshold: null,
-          bin: null,
-          updated_at: f.movement.created_at,
-        };
-        const items = [...page.items, added].sort((a, b) => (a.product_id < b.product_id ? -1 : 1));
-        return { ...page, items };
-      }
-      const old = page.items[at] as Level;
-      if (old.version >= f.level.version) return page;
-      const items = [...page.items];
-      items[at] = { ...old, ...f.level, updated_at: f.movement.created_at };
-      return { ...page, items };
-    });
-    if (movePager.page === 1) {
-      movements.set((page) => {
-        if (!page || page.items.some((m) => m.id === f.movement.id))
-          return page as Page<MovementFrame["movement"]>;
-        return { ...page, items: [f.movement, ...page.items] };
-      });
-    }
+    recent.current = [...recent.current.slice(1 - REPLAYED), f];
+    levels.set((page) => (page ? withLevel(id)(page, f) : (page as unknown as Page<Level>)));
+    if (movePager.page === 1)
+      movements.set((page) => (page ? withMovement(page, f) : (page as unknown as Page<Movement>)));
   };
   const reloadAll = useRef(() => {});
   reloadAll.current = () => {
@@ -206,4 +185,38 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
       </Section>
     </>
   );
+}
+
+/** How many of the latest frames a fresh read gets replayed over (more than a read's flight ever sees). */
+const REPLAYED = 50;
+
+/** A page of levels with a movement's level, when newer than the one shown (or not shown yet). */
+const withLevel =
+  (locationId: string) =>
+  (page: Page<Level>, f: MovementFrame): Page<Level> => {
+    const at = page.items.findIndex((l) => l.product_id === f.movement.product_id);
+    if (at < 0) {
+      const added: Level = {
+        product_id: f.movement.product_id,
+        location_id: locationId,
+        ...f.level,
+        low_stock_threshold: null,
+        bin: null,
+        updated_at: f.movement.created_at,
+      };
+      const items = [...page.items, added].sort((a, b) => (a.product_id < b.product_id ? -1 : 1));
+      return { ...page, items };
+    }
+    const old = page.items[at] as Level;
+    if (old.version >= f.level.version) return page;
+    const items = [...page.items];
+    items[at] = { ...old, ...f.level, updated_at: f.movement.created_at };
+    return { ...page, items };
+  };
+
+/** The ledger's first page with a movement on top, unless it is there already or older than the top. */
+function withMovement(page: Page<Movement>, f: MovementFrame): Page<Movement> {
+  const top = page.items[0];
+  if (top && f.movement.seq <= top.seq) return page;
+  return { ...page, items: [f.movement, ...page.items] };
 }
