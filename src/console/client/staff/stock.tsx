@@ -73,7 +73,7 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
     () =>
       api<Page<Level>>("/inventory/levels", {
         query: { location_id: id, cursor: levelPager.cursor, limit: 50 },
-      }).then((page) => replayed().reduce(withLevel(id), page)),
+      }).then((page) => replayed().reduce(withLevel(id, levelPager.page === 1), page)),
     [id, levelPager.cursor],
   );
   const movements = useLoad(
@@ -97,7 +97,9 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
   const apply = useRef<(f: MovementFrame) => void>(() => {});
   apply.current = (f) => {
     recent.current = [...recent.current.slice(1 - REPLAYED), f];
-    levels.set((page) => (page ? withLevel(id)(page, f) : (page as unknown as Page<Level>)));
+    levels.set((page) =>
+      page ? withLevel(id, levelPager.page === 1)(page, f) : (page as unknown as Page<Level>),
+    );
     if (movePager.page === 1)
       movements.set((page) => (page ? withMovement(page, f) : (page as unknown as Page<Movement>)));
   };
@@ -190,12 +192,16 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
 /** How many of the latest frames a fresh read gets replayed over (more than a read's flight ever sees). */
 const REPLAYED = 50;
 
-/** A page of levels with a movement's level, when newer than the one shown (or not shown yet). */
+/**
+ * A page of levels with a movement's level when newer than the one shown; a product not shown yet joins
+ * only the one page there is (on a longer list, its place may be on another page).
+ */
 const withLevel =
-  (locationId: string) =>
+  (locationId: string, firstPage: boolean) =>
   (page: Page<Level>, f: MovementFrame): Page<Level> => {
     const at = page.items.findIndex((l) => l.product_id === f.movement.product_id);
     if (at < 0) {
+      if (!firstPage || page.next_cursor) return page;
       const added: Level = {
         product_id: f.movement.product_id,
         location_id: locationId,
