@@ -4,6 +4,8 @@
 // is not there as written, so an upgrade of hono is looked at (is it fixed upstream?) rather than patched
 // blindly.
 
+import { readFile } from "node:fs/promises";
+
 /** Source text to a pattern that matches it with any whitespace (or none) between its tokens. */
 const loosely = (code) =>
   new RegExp(
@@ -74,7 +76,9 @@ export const MENDS = [
         mended: `} else placed.push(el);
       }
       if (placed.length) {
-        const at = placed.map((el) => Array.prototype.indexOf.call(childNodes, el));
+        const where = new Map();
+        for (let i = 0; i < childNodes.length; i++) where.set(childNodes[i], i);
+        const at = placed.map((el) => where.get(el) ?? -1);
         const focus = placed.findIndex((el) => el.contains(document.activeElement));
         const keep = focus >= 0 && at[focus] >= 0;
         if (keep) for (let i = 0; i < at.length; i++) if (i < focus ? at[i] > at[focus] : at[i] < at[focus]) at[i] = -1;
@@ -95,7 +99,6 @@ export const honoDomMends = {
   name: "hono-jsx-dom-mends",
   setup(esbuild) {
     esbuild.onLoad({ filter: /hono[\\/]dist[\\/]jsx[\\/]dom[\\/]render\.js$/ }, async (args) => {
-      const { readFile } = await import("node:fs/promises");
       let source = await readFile(args.path, "utf8");
       for (const mend of MENDS) {
         for (const edit of mend.edits) {
