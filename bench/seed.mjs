@@ -1,7 +1,7 @@
 // Seeds a local D1 (through wrangler's platform proxy) with a catalog and a stock ledger at scale:
 // PRODUCTS products over 50 categories (every 10th a draft) with barcodes, two locations, MOVEMENTS
 // movements, and levels that equal their sums. Rows are generated inside SQLite by recursive CTEs.
-import { ORDER_STATUSES } from "../src/db/schema/orders.ts";
+import { ORDER_STATUSES } from "../src/db/vocabulary.ts";
 
 const WORDS = [
   "red",

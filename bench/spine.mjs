@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import path from "node:path";
 import { applyMigrations, createFirstAdmin, root, serve, withLocalBindings } from "../scripts/local.mjs";
-import { ORDER_STATUSES } from "../src/db/schema/orders.ts";
+import { ORDER_STATUSES } from "../src/db/vocabulary.ts";
 import { generatePassword } from "../src/modules/auth/password.ts";
 import { seedCustomers, seedOrders } from "./seed.mjs";
 import { benchVars, connections, loadOnce, seconds } from "./wrk.mjs";

@@ -27,6 +27,11 @@ const gates = [
   ["typecheck console", bin("tsc"), ["--noEmit", "-p", "src/console/client"]],
   ["typecheck console tests", bin("tsc"), ["--noEmit", "-p", "test/console"]],
   ["lint", bin("biome"), ["check", "."]],
+  [
+    "Node loads what the bench and scripts import",
+    process.execPath,
+    [path.join(root, "scripts", "check-node-imports.mjs")],
+  ],
 ];
 for (const [title, command, args] of gates) {
   if (!step(title, command, args)) {
