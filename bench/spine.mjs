@@ -135,6 +135,8 @@ export async function spinePhase() {
     const list = `${roms.base}/api/v1/orders?status=picking&limit=50`;
     const intake = { path: path.join(root, "bench", "intake.lua"), env: { BENCH_TOKEN: key.key } };
     const insert = { path: path.join(root, "bench", "insert.lua") };
+    const bareIntake = { path: intake.path, env: {} };
+    const batchOnly = { path: intake.path, env: { BENCH_PATH: "/api/v1/orders/placed" } };
 
     console.log(
       `spine: ROMS, a bare Hono Worker and the seeds' stack, ${ORDERS.toLocaleString("en")} orders each`,
@@ -211,6 +213,20 @@ export async function spinePhase() {
           ],
           [`[bare] POST /orders (one D1 insert) c=${WRITERS}`, `${bare.base}/orders`, {}, WRITERS, insert],
           seed && [`[seeds] POST /orders c=${WRITERS}`, `${seed.base}/orders`, {}, WRITERS, insert],
+          [
+            `[bare] POST intake's D1 work (one read, one batch) c=${WRITERS}`,
+            `${bare.base}/api/v1/orders/intake`,
+            {},
+            WRITERS,
+            bareIntake,
+          ],
+          [
+            `[bare] POST intake's write batch alone c=${WRITERS}`,
+            `${bare.base}/api/v1/orders/placed`,
+            {},
+            WRITERS,
+            batchOnly,
+          ],
         ]),
       ],
     ];
@@ -221,7 +237,7 @@ export async function spinePhase() {
     console.log(
       `\nmedians of ${ROUNDS} alternating rounds of ${seconds} s\nroute                                  ROMS req/s   bare req/s   ROMS/bare   seeds req/s (ok)   D1 round trips`,
     );
-    for (const [name, mine, theirs, seeds] of rows) {
+    for (const [name, mine, theirs, seeds] of rows.map((r) => r.slice(0, 4))) {
       const seedText = seeds
         ? `${seeds.rps.toFixed(0)} (${Math.max(0, seeds.rps - seeds.non_2xx / seconds).toFixed(0)})`
         : "n/a";
@@ -229,8 +245,16 @@ export async function spinePhase() {
         `${name.padEnd(38)} ${mine.rps.toFixed(0).padStart(10)}   ${theirs.rps.toFixed(0).padStart(10)}   ${ratio(mine, theirs).padStart(9)}   ${seedText.padStart(16)}   ${trips[name]}`,
       );
     }
+    const [, romsIntake, , seedInsert, sameWork, writeBatch] = rows[2];
+    const timesSeeds = (r) =>
+      seedInsert ? `, ${(r.rps / seedInsert.rps).toFixed(2)}x the seeds' writes` : "";
     console.log(
-      `new order vs a bare insert at c=16: ${ratio(rows[2][1], bareInsert16)}; ROMS failures at c=${WRITERS}: ${rows[2][1].non_2xx}${rows[2][3] ? `, seeds' failures: ${rows[2][3].non_2xx}` : ""}\n`,
+      `new order vs a bare insert at c=16: ${ratio(romsIntake, bareInsert16)}; ROMS failures at c=${WRITERS}: ${romsIntake.non_2xx}${seedInsert ? `, seeds' failures: ${seedInsert.non_2xx}` : ""}`,
+    );
+    // What the seeds' write goal asks of intake: how near ROMS is to a bare Worker doing intake's own D1 work,
+    // and how far that work, even in one round trip, gets against the seeds' single-row insert.
+    console.log(
+      `new order: ROMS ${romsIntake.rps.toFixed(0)}/s${timesSeeds(romsIntake)}; the bare Worker doing intake's D1 work ${sameWork.rps.toFixed(0)}/s (ROMS ${ratio(romsIntake, sameWork)} of it)${timesSeeds(sameWork)}; intake's write batch alone, one round trip, ${writeBatch.rps.toFixed(0)}/s${timesSeeds(writeBatch)}\n`,
     );
   } finally {
     await stop(roms.child);
