@@ -28,11 +28,7 @@ export default function Catalog({ me }: ScreenProps) {
   const categories = useLoad(() => api<{ items: Category[] }>("/categories"), []);
   const flip = useAction();
   const replace = (next: Product) => {
-    products.set((page) =>
-      page
-        ? { ...page, items: page.items.map((p) => (p.id === next.id ? next : p)) }
-        : (page as unknown as Page<Product>),
-    );
+    products.set((page) => page && { ...page, items: page.items.map((p) => (p.id === next.id ? next : p)) });
     setEditing((e) => (e && e.id === next.id ? next : e));
   };
   const publish = (p: Product, on: boolean) =>

@@ -6,7 +6,7 @@ import { joinLive, type RoomState } from "../live";
 import { setQuery, useLocation } from "../router";
 import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
-import { useLoad, useSafeEffect } from "../ui/hooks";
+import { useLoad, useReplay, useSafeEffect } from "../ui/hooks";
 import { Pager, Section, Select, Show, usePager } from "../ui/parts";
 import { AdjustStock, NewLocation } from "./stock/adjust";
 import { OpenCounts } from "./stock/counts";
@@ -65,22 +65,21 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
     movePager.reset();
     setEditing(null);
   }, [id]);
-  // Frames lately applied, replayed over every page read: a read that left before a movement was written can
-  // come back after its frame, and must not take the movement back off the screen.
-  const recent = useRef<MovementFrame[]>([]);
-  const replayed = () => recent.current.filter((f) => f.movement.location_id === id);
+  // Frames lately applied, replayed over every page read (a read can answer after a movement's frame).
+  const replay = useReplay<MovementFrame>();
+  const here = (f: MovementFrame) => f.movement.location_id === id;
   const levels = useLoad(
     () =>
       api<Page<Level>>("/inventory/levels", {
         query: { location_id: id, cursor: levelPager.cursor, limit: 50 },
-      }).then((page) => replayed().reduce(withLevel(id, levelPager.page === 1), page)),
+      }).then((page) => replay.over(page, withLevel(id, levelPager.page === 1), here)),
     [id, levelPager.cursor],
   );
   const movements = useLoad(
     () =>
       api<Page<Movement>>("/inventory/movements", {
         query: { location_id: id, cursor: movePager.cursor, limit: 25 },
-      }).then((page) => (movePager.page === 1 ? replayed().reduce(withMovement, page) : page)),
+      }).then((page) => (movePager.page === 1 ? replay.over(page, withMovement, here) : page)),
     [id, movePager.cursor],
   );
   const counts = useLoad(
@@ -96,12 +95,9 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
   // What a movement frame changes: its level (when newer than the one shown) and the ledger's first page.
   const apply = useRef<(f: MovementFrame) => void>(() => {});
   apply.current = (f) => {
-    recent.current = [...recent.current.slice(1 - REPLAYED), f];
-    levels.set((page) =>
-      page ? withLevel(id, levelPager.page === 1)(page, f) : (page as unknown as Page<Level>),
-    );
-    if (movePager.page === 1)
-      movements.set((page) => (page ? withMovement(page, f) : (page as unknown as Page<Movement>)));
+    replay.keep(f);
+    levels.set((page) => page && withLevel(id, levelPager.page === 1)(page, f));
+    if (movePager.page === 1) movements.set((page) => page && withMovement(page, f));
   };
   const reloadAll = useRef(() => {});
   reloadAll.current = () => {
@@ -165,10 +161,12 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
           onClose={() => setEditing(null)}
           onSaved={(saved) => {
             setEditing(null);
-            levels.set((page) =>
-              page
-                ? { ...page, items: page.items.map((l) => (l.product_id === saved.product_id ? saved : l)) }
-                : (page as unknown as Page<Level>),
+            levels.set(
+              (page) =>
+                page && {
+                  ...page,
+                  items: page.items.map((l) => (l.product_id === saved.product_id ? saved : l)),
+                },
             );
           }}
         />
@@ -188,9 +186,6 @@ function AtLocation(props: { location: Location; canWrite: boolean }) {
     </>
   );
 }
-
-/** How many of the latest frames a fresh read gets replayed over (more than a read's flight ever sees). */
-const REPLAYED = 50;
 
 /**
  * A page of levels with a movement's level when newer than the one shown; a product not shown yet joins

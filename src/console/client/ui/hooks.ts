@@ -14,8 +14,11 @@ export interface Loaded<T> {
   error: string | null;
   loading: boolean;
   reload: () => void;
-  /** Replace what is shown (a live frame, an action's answer) without asking the API again. */
-  set: (next: T | ((current: T | undefined) => T)) => void;
+  /**
+   * Replace what is shown (a live frame, an action's answer) without asking the API again; an updater given
+   * nothing loaded yet may leave it so.
+   */
+  set: (next: T | ((current: T | undefined) => T | undefined)) => void;
 }
 
 const same = (a: unknown[], b: unknown[]) => a.length === b.length && a.every((x, i) => Object.is(x, b[i]));
@@ -63,12 +66,33 @@ export function useLoad<T>(fetcher: () => Promise<T>, deps: unknown[]): Loaded<T
   }, [...deps, round]);
   const reload = useCallback(() => setRound((r) => r + 1), []);
   const set = useCallback(
-    (next: T | ((current: T | undefined) => T)) =>
-      setData((current) => (typeof next === "function" ? (next as (c: T | undefined) => T)(current) : next)),
+    (next: T | ((current: T | undefined) => T | undefined)) =>
+      setData((current) =>
+        typeof next === "function" ? (next as (c: T | undefined) => T | undefined)(current) : next,
+      ),
     [],
   );
   return { data, error, loading, reload, set };
 }
+
+/**
+ * The latest live frames a screen applied, to replay over every page it reads: a read that left before a
+ * change was written can answer after the change's frame, and must not take the change back off the screen.
+ * `apply` must leave a page alone when it holds the frame's change already (by version, seq or id).
+ */
+export function useReplay<F>(kept = REPLAYED) {
+  const frames = useRef<F[]>([]);
+  return {
+    keep: (frame: F) => {
+      frames.current = [...frames.current.slice(1 - kept), frame];
+    },
+    over: <P>(page: P, apply: (page: P, frame: F) => P, which: (frame: F) => boolean = () => true): P =>
+      frames.current.filter(which).reduce(apply, page),
+  };
+}
+
+/** How many of the latest frames a fresh read gets replayed over (more than a read's flight ever sees). */
+const REPLAYED = 50;
 
 export interface Action {
   busy: boolean;
