@@ -1,8 +1,9 @@
 // The staff's live console and a customer at the same time: an order arriving through intake shows on an
 // open dashboard without a reload, staff open it and move it to picking, and staff and the customer chat
-// in the order's room, each seeing the other's message and the status change live.
-import type { Browser } from "puppeteer-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// in the order's room, each seeing the other's message and the status change live. The dashboard keeps a new
+// sale whose event came before its list's answer, and lists no purchases.
+import type { Browser, HTTPRequest } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Rest, unique } from "./api";
 import { expectAccessible, go, launch, person, signIn, waitForText } from "./browser";
 import { ADMIN } from "./global-setup";
@@ -95,6 +96,66 @@ describe("orders in the console, live", () => {
     expect((await admin.get(`/orders/${id}`)).status).toBe("picking");
     expect(staff.complaints.filter((c) => !/Failed to load resource/.test(c))).toEqual([]);
     expect(customer.complaints.filter((c) => !/Failed to load resource/.test(c))).toEqual([]);
+  });
+
+  it("keeps a new sale on the dashboard whose event came before the list's answer, and lists no purchases", async () => {
+    const intake = (ref: string, extra: Record<string, unknown> = {}) =>
+      admin.post<{ order: { number: string } }>("/orders/intake", {
+        source: "shop-main",
+        external_ref: unique(ref),
+        currency: "EUR",
+        status: "placed",
+        lines: [{ sku: "CUP-1", name: "Cup", quantity: 1, unit_price: 900 }],
+        ...extra,
+      });
+    const older = await intake("OLD");
+    // What the list held before the new sale: the answer of a read that left before it was written.
+    const before = JSON.stringify(await admin.get("/orders?kind=sale&limit=10"));
+
+    const staff = await person(browser);
+    const { page } = staff;
+    // The dashboard's first read of its new sales is held until the sale's event has reached the page.
+    let hold: (request: HTTPRequest) => void = () => {};
+    const held = new Promise<HTTPRequest>((resolve) => {
+      hold = resolve;
+    });
+    let holding = true;
+    await page.setRequestInterception(true);
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (holding && url.pathname === "/api/v1/orders" && url.searchParams.get("kind") === "sale") {
+        holding = false;
+        hold(request);
+        return;
+      }
+      void request.continue();
+    });
+    const cdp = await page.createCDPSession();
+    await cdp.send("Network.enable");
+    const frames: string[] = [];
+    cdp.on("Network.webSocketFrameReceived", (e) => frames.push(e.response.payloadData));
+
+    await signIn(page, ADMIN.email, ADMIN.password, "/dashboard");
+    await waitForText(page, "Live: new orders appear as they arrive.");
+    const request = await held;
+    const sale = await intake("NEW");
+    await vi.waitFor(() => expect(frames.some((f) => f.includes(sale.order.number))).toBe(true), {
+      timeout: 10_000,
+    });
+    // A turn for the page to take the frame in, then the stale answer.
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 50)));
+    await request.respond({ status: 200, contentType: "application/json", body: before });
+    await waitForText(page, older.order.number);
+    expect(await page.$eval("main", (m) => (m as HTMLElement).innerText)).toContain(sale.order.number);
+
+    // A purchase arriving live is not a new sale; the sale after it is.
+    const purchase = await intake("PO", { kind: "purchase", merchant: "Cup Wholesale" });
+    const next = await intake("NEXT");
+    await waitForText(page, next.order.number);
+    expect(await page.$eval("main", (m) => (m as HTMLElement).innerText)).not.toContain(
+      purchase.order.number,
+    );
+    expect(staff.complaints.filter((c) => !/Failed to load resource/.test(c))).toEqual([]);
   });
 
   it("lists orders with filters and text search kept in the address", async () => {

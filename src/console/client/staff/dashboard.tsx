@@ -8,21 +8,34 @@ import { joinLive, type RoomState } from "../live";
 import { may, type ScreenProps } from "../screen";
 import type { IngestStats, OrderListItem, Page, StaffDashboard } from "../types";
 import { BarChart } from "../ui/chart";
-import { useLoad, useSafeEffect } from "../ui/hooks";
+import { useLoad, useReplay, useSafeEffect } from "../ui/hooks";
 import { Badge, Section, Show, Table } from "../ui/parts";
 
+interface FeedEvent {
+  type: string;
+  /** Every order event carries the order as it is after the event (src/modules/orders/transition.ts). */
+  data: { order?: OrderListItem };
+}
 interface FeedFrame {
   type: string;
   seq?: number;
   head?: number;
-  event?: { type: string; data: { order?: OrderListItem; order_id?: string; to?: string } };
+  event?: FeedEvent;
 }
+
+/** How many new sales the dashboard lists. */
+const NEWEST = 10;
 
 export default function Dashboard({ me }: ScreenProps) {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const summary = useLoad(() => api<StaffDashboard>("/orders/dashboard", { query: { tz: zone } }), []);
+  // Order events lately applied, replayed over the list's read (which can answer after an event's frame).
+  const replay = useReplay<FeedEvent>();
   const recent = useLoad(
-    () => api<Page<OrderListItem>>("/orders", { query: { kind: "sale", limit: 10 } }),
+    () =>
+      api<Page<OrderListItem>>("/orders", { query: { kind: "sale", limit: NEWEST } }).then((page) =>
+        replay.over(page, withOrderEvent),
+      ),
     [],
   );
   const failures = useLoad(
@@ -42,27 +55,14 @@ export default function Dashboard({ me }: ScreenProps) {
         if (frame.type === "welcome") lastSeq.current = frame.head;
         if (frame.type !== "event" || !frame.event) return;
         lastSeq.current = frame.seq;
-        const { type, data } = frame.event;
-        if (type === "order.created" && data.order) {
-          const order = data.order;
-          recent.set((page) => ({
-            items: [order, ...(page?.items ?? []).filter((o) => o.id !== order.id)].slice(0, 10),
-            next_cursor: page?.next_cursor ?? null,
-          }));
-          setFresh((f) => new Set(f).add(order.id));
-        }
-        if (type === "order.status_changed" || type === "order.updated") {
-          const id = data.order?.id ?? data.order_id;
-          recent.set((page) => ({
-            items: (page?.items ?? []).map((o) =>
-              o.id === id && data.order
-                ? { ...o, ...data.order }
-                : o.id === id && data.to
-                  ? { ...o, status: data.to as OrderListItem["status"] }
-                  : o,
-            ),
-            next_cursor: page?.next_cursor ?? null,
-          }));
+        const event = frame.event;
+        if (event.type.startsWith("order.")) {
+          replay.keep(event);
+          recent.set((page) => page && withOrderEvent(page, event));
+          const order = event.data.order;
+          if (event.type === "order.created" && order?.kind === "sale") {
+            setFresh((f) => new Set(f).add(order.id));
+          }
         }
         // The figures follow the events, at most once a second.
         clearTimeout(refresh.current);
@@ -185,4 +185,23 @@ export default function Dashboard({ me }: ScreenProps) {
       </Show>
     </>
   );
+}
+
+/**
+ * The newest sales with what an order event says: a new sale on top, a listed order's newer version in its
+ * place. An event the list holds already (an order listed, a version not newer) leaves it as it is, so the
+ * same events can be replayed over a fresh read.
+ */
+function withOrderEvent(page: Page<OrderListItem>, event: FeedEvent): Page<OrderListItem> {
+  const { order } = event.data;
+  if (!order) return page;
+  if (event.type === "order.created") {
+    if (order.kind !== "sale" || page.items.some((o) => o.id === order.id)) return page;
+    return { ...page, items: [order, ...page.items].slice(0, NEWEST) };
+  }
+  if (event.type !== "order.status_changed" && event.type !== "order.updated") return page;
+  const items = page.items.map((o) =>
+    o.id === order.id && order.version > o.version ? { ...o, ...order } : o,
+  );
+  return { ...page, items };
 }
