@@ -3,7 +3,7 @@
 // (Chromium against wrangler dev) and the agent tests (Node, real serial ports), and ends with one line
 // counting every test: "tests: N passed, N failed".
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -99,5 +99,6 @@ try {
   failed += 1;
 }
 if (!workerOk || !consoleOk || !agentOk) failed = Math.max(failed, 1);
+rmSync(out, { recursive: true, force: true });
 console.log(`\ntests: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,13 +1,24 @@
 // Real serial ports (socat pty pairs), outboxes and config files, polling for a condition, and the CLI
 // run as a process.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { mkdtemp, open, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Outbox } from "../src/outbox.ts";
 
-export const tempDir = (prefix: string) => mkdtemp(path.join(tmpdir(), `roms-${prefix}-`));
+/** Every directory a test file made, removed when its process ends (each test file runs in its own). */
+const made: string[] = [];
+process.once("exit", () => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory under the system's temp directory, gone when the test file's process ends. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), `roms-${prefix}-`));
+  made.push(dir);
+  return dir;
+}
 
 /** An outbox holding n events already read (as if the API had been away), oldest first. */
 export async function filledOutbox(n: number): Promise<Outbox> {
@@ -46,7 +57,7 @@ export interface PortPair {
 
 /** A serial port pair; `{ plugged: false }` gives its paths with nothing there yet. */
 export async function portPair({ plugged = true } = {}): Promise<PortPair> {
-  const dir = await mkdtemp(path.join(tmpdir(), "roms-tty-"));
+  const dir = await tempDir("tty");
   const device = path.join(dir, "device");
   const wire = path.join(dir, "wire");
   let socat: ChildProcess | undefined;

@@ -3,7 +3,7 @@
 // downloaded; labels printed and their PDF fetched; a failed webhook reading found and reprocessed; scrape
 // targets and a Magento store pulled; a card statement imported and matched. Every screen passes axe.
 import { createHmac } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, ElementHandle, Page } from "puppeteer-core";
@@ -39,6 +39,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  rmSync(files, { recursive: true, force: true });
 });
 
 /** The control a <label> names (exactly its text), optionally inside the element `within` selects. */

@@ -1,7 +1,7 @@
 // The customer's console: filling a cart, placing an order that waits for the customer, choosing a
 // substitute and seeing the order move on live; staying inside their own screens and orders; claims with a
 // photo, and invoices.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser, ElementHandle, Page } from "puppeteer-core";
@@ -10,6 +10,8 @@ import { Rest, unique } from "./api";
 import { expectAccessible, go, launch, person, signIn, waitForText } from "./browser";
 
 const PHONE = { width: 390, height: 844 };
+/** The photos the customer files, as files on the phone. */
+const files = mkdtempSync(path.join(tmpdir(), "roms-claim-"));
 const PASSWORD = "customer-password-1234";
 
 let browser: Browser;
@@ -108,6 +110,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await browser?.close();
+  rmSync(files, { recursive: true, force: true });
 });
 
 describe("the customer's console", () => {
@@ -232,7 +235,7 @@ describe("the customer's console", () => {
 
   it("files a claim with a photo from the phone, and shows invoices with their PDFs", async () => {
     const order = await deliveredOrder(alice.customerId, "MUG-1", "Blue mug");
-    const photo = path.join(mkdtempSync(path.join(tmpdir(), "roms-claim-")), "broken-mug.png");
+    const photo = path.join(files, "broken-mug.png");
     writeFileSync(
       photo,
       Buffer.from(
