@@ -7,7 +7,7 @@ import { navigate } from "../router";
 import type { ScreenProps } from "../screen";
 import type { Order, Page } from "../types";
 import { useAction, useLoad } from "../ui/hooks";
-import { Field, ProblemNote, Section, Select, Show, Table, TextArea } from "../ui/parts";
+import { ProblemNote, QuantityField, Section, Select, Show, Table, TextArea } from "../ui/parts";
 import { useProducts } from "./shared";
 import type { Cart, CartLine, Product } from "./types";
 
@@ -160,17 +160,7 @@ function LineCard(props: { line: CartLine; candidates: Map<string, Product>; onC
           if (cart) props.onCart(cart);
         }}
       >
-        <Field
-          label="Quantity"
-          name="quantity"
-          type="number"
-          min={1}
-          step="1"
-          required
-          value={quantity}
-          error={update.error}
-          onInput={setQuantity}
-        />
+        <QuantityField value={quantity} error={update.error} onInput={setQuantity} />
         <button type="submit" class="secondary" disabled={update.busy}>
           Update <span class="visually-hidden">quantity of {line.name}</span>
         </button>

@@ -6,7 +6,7 @@ import { count, money } from "../format";
 import type { ScreenProps } from "../screen";
 import type { Page } from "../types";
 import { useAction, useLoad, useSafeEffect } from "../ui/hooks";
-import { Field, Pager, ProblemNote, Show, usePager } from "../ui/parts";
+import { Pager, ProblemNote, QuantityField, Show, usePager } from "../ui/parts";
 import { RiskNote, useQueryParam, useRisk } from "./shared";
 import type { Cart, Product } from "./types";
 
@@ -107,17 +107,7 @@ function ProductCard({ product: p }: { product: Product }) {
       </p>
       <RiskNote risk={risk.data} />
       <form class="row" onSubmit={submit}>
-        <Field
-          label="Quantity"
-          name="quantity"
-          type="number"
-          min={1}
-          step="1"
-          required
-          value={quantity}
-          error={add.error}
-          onInput={setQuantity}
-        />
+        <QuantityField value={quantity} error={add.error} onInput={setQuantity} />
         <button type="submit" disabled={add.busy}>
           Add <span class="visually-hidden">{p.name} </span>to cart
         </button>

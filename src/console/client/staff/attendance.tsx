@@ -70,11 +70,7 @@ function WhoIsIn() {
         {state === "open" ? "Live" : state === "connecting" ? "Connecting…" : "Offline"}
         {rows ? ` · ${count(rows.length)} ${rows.length === 1 ? "person" : "people"} in` : ""}
       </p>
-      {refused && (
-        <p class="problem" role="alert">
-          {refused}
-        </p>
-      )}
+      <ProblemNote error={refused} />
       {rows && (
         <Table
           caption="Employees clocked in now, earliest arrival first"

@@ -6,7 +6,7 @@ import { api } from "../api";
 import { count, money, when } from "../format";
 import type { ScreenProps } from "../screen";
 import { useLoad, useSafeEffect } from "../ui/hooks";
-import { Badge, Section, Show } from "../ui/parts";
+import { Badge, ProblemNote, Section, Show } from "../ui/parts";
 import { CountLines } from "./stock/count-lines";
 import { ManageCount } from "./stock/count-manage";
 import { useCountRoom } from "./stock/count-room";
@@ -60,11 +60,7 @@ function CountScreen({ id, me }: { id: string; me: ScreenProps["me"] }) {
       {counting && (
         <ScanBox ready={room.you !== null} onScan={room.scan} heard={room.heard} problem={room.problem} />
       )}
-      {!counting && room.problem && (
-        <p class="problem" role="alert">
-          {room.problem}
-        </p>
-      )}
+      <ProblemNote error={!counting && room.problem} />
       <Section title="Here now">
         <p class="live muted" role="status">
           {room.state === "open" ? "Live" : room.state === "connecting" ? "Connecting…" : "Offline"}
@@ -141,11 +137,7 @@ function ScanBox(props: {
       <p class="muted" role="status">
         {props.heard ?? ""}
       </p>
-      {props.problem && (
-        <p class="problem" role="alert">
-          {props.problem}
-        </p>
-      )}
+      <ProblemNote error={props.problem} />
     </form>
   );
 }

@@ -122,6 +122,11 @@ export function Field(props: {
   );
 }
 
+/** A whole quantity of at least one, as the cart takes it (adding a product, changing a line). */
+export function QuantityField(props: { value: string; error: unknown; onInput: (value: string) => void }) {
+  return <Field label="Quantity" name="quantity" type="number" min={1} step="1" required {...props} />;
+}
+
 /** A labelled multi-line text box, framed as Field is. */
 export function TextArea(props: {
   label: string;

@@ -51,11 +51,7 @@ export function ImportJobView(props: { loaded: Loaded<ImportJob | null> }) {
               ["Finished", when(j.finished_at)],
             ]}
           />
-          {j.error && (
-            <p class="problem" role="alert">
-              {j.error}
-            </p>
-          )}
+          <ProblemNote error={j.error} />
           <div class="actions">
             {running(j) && (
               <button

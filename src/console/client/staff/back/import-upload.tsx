@@ -103,11 +103,7 @@ export function ImportUpload(props: { onStarted: (job: ImportJob) => void }) {
           checked={rerun}
           onChange={setRerun}
         />
-        {missing && (
-          <p class="problem" role="alert">
-            {missing}
-          </p>
-        )}
+        <ProblemNote error={missing} />
         <ProblemNote error={previewing.error} />
         <ProblemNote error={uploading.error} />
         {again && (
@@ -239,11 +235,7 @@ function NewFormat(props: { file: File | null; onSaved: (format: ImportFormat) =
           error={saving.error}
           onInput={setMapping}
         />
-        {bad && (
-          <p class="problem" role="alert">
-            {bad}
-          </p>
-        )}
+        <ProblemNote error={bad} />
         <ProblemNote error={saving.error} />
         {saved && (
           <p class="note" role="status">

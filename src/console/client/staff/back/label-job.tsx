@@ -55,11 +55,7 @@ export function LabelJobView(props: {
               ["Finished", when(j.finished_at)],
             ]}
           />
-          {j.error && (
-            <p class="problem" role="alert">
-              {j.error}
-            </p>
-          )}
+          <ProblemNote error={j.error} />
           <div class="actions">
             {j.status === "done" && (
               <button

@@ -136,11 +136,7 @@ export function NewLabelJobForm(props: { onCreated: (job: LabelJob) => void }) {
             onInput={setStart}
           />
         </div>
-        {missing && (
-          <p class="problem" role="alert">
-            {missing}
-          </p>
-        )}
+        <ProblemNote error={missing} />
         <ProblemNote error={creating.error} />
         <button type="submit" disabled={creating.busy}>
           {creating.busy ? "Starting…" : "Print labels"}

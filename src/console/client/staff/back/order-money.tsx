@@ -186,11 +186,7 @@ function RecordPayment(props: { billing: OrderBilling; onRecorded: () => void })
           onChange={(v) => setMethod(v as PaymentMethod)}
         />
       </div>
-      {invalid && (
-        <p class="problem" role="alert">
-          {invalid}
-        </p>
-      )}
+      <ProblemNote error={invalid} />
       <div class="row">
         <Field
           label="Reference (optional)"

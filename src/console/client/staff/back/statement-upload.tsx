@@ -180,11 +180,7 @@ export function StatementUpload(props: { onImported: (statement: Statement) => v
             />
           </div>
         </fieldset>
-        {missing && (
-          <p class="problem" role="alert">
-            {missing}
-          </p>
-        )}
+        <ProblemNote error={missing} />
         <ProblemNote error={importing.error} />
         {done && (
           <p class="note" role="status">
