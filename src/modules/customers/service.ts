@@ -40,7 +40,7 @@ const customerIdRow = prepared((db) =>
 export const customerRead = (db: Db, id: string) => customerIdRow.bind(db, { id });
 
 export async function customerExists(env: Env, id: string): Promise<boolean> {
-  return (await env.DB.prepare("SELECT 1 AS one FROM customers WHERE id = ?").bind(id).first()) !== null;
+  return (await customerIdRow.all(getDb(env.DB), { id })).length > 0;
 }
 
 export interface CustomerInput {
